@@ -1,0 +1,1 @@
+"""Writing answers from retrieved passages: extractive (no model) or generative (a model)."""

@@ -1,0 +1,65 @@
+"""All settings in one place, read from the environment and an optional `.env` file."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ARTICLES_DIR = Path(__file__).parent / "data" / "articles"
+
+
+class Settings(BaseSettings):
+    """Every field is documented in `.env.example`; the env name is `RAG_<FIELD>` unless aliased."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    articles_dir: Path = DEFAULT_ARTICLES_DIR
+    index_dir: Path = Path(".rag-index")
+    collection: str = "news"
+
+    chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("CHROMA_HOST"))
+    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("CHROMA_PORT"))
+
+    embedding_model: str = Field(
+        default="",
+        description="Path of a sentence-transformers model; empty means the bundled MiniLM.",
+    )
+
+    openai_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+
+    top_k: int = Field(default=5, ge=1, le=50)
+    chunk_size: int = Field(default=200, ge=64, le=254)
+    chunk_overlap: int = Field(default=40, ge=0)
+    min_relevance: float = Field(default=0.3, ge=-1, le=1)
+
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

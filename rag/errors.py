@@ -1,0 +1,15 @@
+"""Failures the library reports to its callers, each with an HTTP status the API maps it to."""
+
+
+class RagError(Exception):
+    status_code = 500
+
+
+class LLMUnavailableError(RagError):
+    """The language model failed or answered with something unusable."""
+
+    status_code = 502
+
+
+class LLMTimeoutError(RagError):
+    status_code = 504

@@ -1,0 +1,123 @@
+"""Read article files (.txt, .md, .html) into cleaned articles.
+
+HTML is parsed with BeautifulSoup's own parser: nothing is fetched, and scripts, styles and
+page chrome are dropped before any text is taken.
+"""
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from rag.cleaning import clean, parse_date
+from rag.models import Article
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form")
+_CHROME_TAGS = ("nav", "header", "footer", "aside")
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")
+
+
+class ArticleError(ValueError):
+    """An article that cannot be read; the message says why."""
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag and tag.get("content", "").strip():
+            return tag["content"].strip()
+    return None
+
+
+def _html_article(article_id: str, html: str) -> Article:
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(_NON_CONTENT_TAGS):
+        tag.decompose()
+    h1 = soup.find("h1")
+    title = (
+        _meta(soup, "og:title")
+        or (h1.get_text(" ", strip=True) if h1 else None)
+        or (soup.title.get_text(" ", strip=True) if soup.title else None)
+    )
+    time_tag = soup.find("time", attrs={"datetime": True})
+    published = _meta(soup, "article:published_time", "date", "pubdate") or (
+        time_tag["datetime"] if time_tag else None
+    )
+    publisher = _meta(soup, "og:site_name", "publisher", "application-name")
+    author = _meta(soup, "author", "article:author")
+    root = soup.find("article") or soup.body or soup
+    for tag in root(_CHROME_TAGS):
+        tag.decompose()
+    blocks = root.find_all(_BLOCK_TAGS) or [root]
+    raw = "\n".join(block.get_text(" ", strip=True) for block in blocks)
+    cleaned = clean(raw, title=title)
+    return Article(
+        id=article_id,
+        title=cleaned.title,
+        text=cleaned.text,
+        publisher=publisher or cleaned.publisher,
+        date=(parse_date(published) if published else None) or cleaned.date,
+        author=author or cleaned.author,
+    )
+
+
+def _markdown_to_text(markdown: str) -> tuple[str | None, str]:
+    """The first level-one heading as title, and the text without Markdown syntax."""
+    title_match = re.search(r"^#\s+(.+)$", markdown, flags=re.MULTILINE)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    return (title_match[1].strip() if title_match else None), text
+
+
+def article_from_text(article_id: str, raw: str, suffix: str = ".txt") -> Article:
+    """Clean raw article content given in one of the supported formats."""
+    if not _ID_PATTERN.match(article_id):
+        raise ArticleError(
+            f"article id {article_id!r} must be 1-128 letters, digits, '.', '_' or '-'"
+        )
+    suffix = suffix.lower()
+    if suffix in (".html", ".htm"):
+        article = _html_article(article_id, raw)
+    else:
+        title = None
+        if suffix in (".md", ".markdown"):
+            title, raw = _markdown_to_text(raw)
+        cleaned = clean(raw, title=title)
+        article = Article(
+            id=article_id,
+            title=cleaned.title,
+            text=cleaned.text,
+            publisher=cleaned.publisher,
+            date=cleaned.date,
+            author=cleaned.author,
+        )
+    if not article.text.strip() or not article.title:
+        raise ArticleError(f"article {article_id!r} has no text after cleaning")
+    return article
+
+
+def read_article(path: Path) -> Article:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ArticleError(f"{path.name}: unsupported file type (use {SUPPORTED_SUFFIXES})")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArticleError(f"{path.name}: cannot be read as UTF-8 text ({exc})") from exc
+    return article_from_text(path.stem, raw, path.suffix)
+
+
+def find_article_files(paths: list[Path]) -> list[Path]:
+    """Article files named directly or found under the given folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return found
