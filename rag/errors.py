@@ -13,3 +13,11 @@ class LLMUnavailableError(RagError):
 
 class LLMTimeoutError(RagError):
     status_code = 504
+
+
+class ArticleNotFoundError(RagError, LookupError):
+    status_code = 404
+
+    def __init__(self, *article_ids: str) -> None:
+        super().__init__(f"unknown article id: {', '.join(article_ids)}")
+        self.article_ids = article_ids

@@ -18,6 +18,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from rag.errors import ArticleNotFoundError
 from rag.models import Article, ArticleDetail, ArticleSummary
 from rag.splitting import PassageSplitter
 
@@ -38,10 +39,6 @@ class IngestResult:
     article_id: str
     status: IngestStatus
     passages: int
-
-
-class ArticleNotFoundError(LookupError):
-    pass
 
 
 class ArticleIndex:
@@ -147,6 +144,9 @@ class ArticleIndex:
             id_: np.asarray(vector)
             for id_, vector in zip(found["ids"], found["embeddings"], strict=True)
         }
+
+    def ids(self) -> set[str]:
+        return set(self._registry.get(include=[])["ids"])
 
     def count(self) -> int:
         return self._registry.count()

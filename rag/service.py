@@ -16,6 +16,7 @@ from rag.answering.generative import GenerativeAnswerer
 from rag.components.embedding import build_embed_model, word_piece_counter
 from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
+from rag.errors import ArticleNotFoundError
 from rag.indexing import ArticleIndex, IngestResult
 from rag.models import Answer, Article, ArticleDetail, ArticleSummary, Mode, Passage, Timings
 from rag.reading import ArticleError, find_article_files, read_article
@@ -72,6 +73,8 @@ class RagService:
     def ask(
         self, question: str, top_k: int | None = None, articles: list[str] | None = None
     ) -> Answer:
+        if articles and (unknown := set(articles) - self.index.ids()):
+            raise ArticleNotFoundError(*sorted(unknown))
         started = time.perf_counter()
         bundle = QueryBundle(question, embedding=self._embed_model.get_query_embedding(question))
         retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)

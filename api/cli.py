@@ -1,0 +1,93 @@
+"""The `rag` command: ingest articles, ask a question, or run the HTTP service."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from rag.config import get_settings
+from rag.errors import RagError
+from rag.reading import find_article_files
+
+app = typer.Typer(help="Question answering over news articles, every point cited.")
+console = Console()
+errors = Console(stderr=True)
+
+
+def _service():
+    from rag.service import RagService
+
+    with console.status("Loading the embedding model and the index..."):
+        return RagService(get_settings())
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: the articles folder).")
+    ] = None,
+) -> None:
+    """Index articles (.txt, .md, .html); unchanged ones are skipped, changed ones replaced."""
+    paths = paths or [get_settings().articles_dir]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
+        raise typer.Exit(2)
+    service = _service()
+    files = find_article_files(paths)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("Indexing", total=len(files))
+
+        def report(path: Path, result, error: str | None) -> None:
+            if error:
+                progress.console.print(f"[yellow]skipped[/] {error}")
+            else:
+                progress.console.print(
+                    f"{result.status:>9} {result.article_id} ({result.passages} passages)"
+                )
+            progress.advance(task)
+
+        results, failures = service.ingest_paths(paths, on_article=report)
+    console.print(f"{len(results)} indexed, {len(failures)} skipped.")
+    if failures and not results:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: str,
+    top_k: Annotated[int | None, typer.Option(min=1, max=50)] = None,
+) -> None:
+    """Answer a question and list the sources behind it."""
+    if not question.strip():
+        errors.print("[red]The question is empty.[/]")
+        raise typer.Exit(2)
+    service = _service()
+    service.ensure_corpus()
+    try:
+        answer = service.ask(question, top_k=top_k)
+    except RagError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(answer.answer, markup=False)
+    console.print(f"\n[dim]mode: {answer.mode}, {answer.timings.total_ms:.0f} ms[/]")
+    for citation in answer.citations:
+        console.print(f"[{citation.marker}] {citation.title} ({citation.article_id})", markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: RAG_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: RAG_PORT.")] = None,
+) -> None:
+    """Run the HTTP service; the articles folder is indexed on first start."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
