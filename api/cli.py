@@ -91,3 +91,43 @@ def serve(
 
     settings = get_settings()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command(name="eval")
+def evaluate_questions(
+    questions: Annotated[Path, typer.Argument(help="JSONL question file.", exists=True)],
+    top_k: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON here.")] = None,
+    details: Annotated[bool, typer.Option(help="List every question that missed.")] = False,
+) -> None:
+    """Measure retrieval and answer quality on a question file (see docs/evaluation.md)."""
+    from rich.table import Table
+
+    from rag.evaluation import evaluate, load_questions, report_json
+
+    try:
+        loaded = load_questions(questions)
+    except ValueError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    service = _service()
+    service.ensure_corpus()
+    report = evaluate(service, loaded, top_k=top_k)
+    table = Table("metric", "value", title=f"{questions.name}, top {top_k}, {service.mode}")
+    for name, value in report.metrics.model_dump().items():
+        table.add_row(name, f"{value:.3f}" if isinstance(value, float) else str(value))
+    console.print(table)
+    if details:
+        for result in report.results:
+            missed = (
+                (not result.passage_hit or not result.answer_has_keys or not result.answered)
+                if result.answerable
+                else result.answered
+            )
+            if missed:
+                console.print(result.model_dump_json(), markup=False)
+    text = report_json(report)
+    if json_out:
+        json_out.write_text(text)
+    else:
+        console.print_json(text)
