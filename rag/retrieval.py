@@ -59,6 +59,8 @@ class _LexicalSnapshot:
         self.vocabulary: set[str] = set()
         for node in nodes:
             self.vocabulary.update(words(node.get_content()))
+            for key in ("title", "publisher", "author"):
+                self.vocabulary.update(words(node.metadata.get(key, "")))
         self.bm25 = (
             BM25Retriever.from_defaults(
                 nodes=nodes,

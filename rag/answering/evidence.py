@@ -14,13 +14,62 @@ from llama_index.core.utils import globals_helper
 
 from rag.retrieval import RetrievedPassage, words
 
-_KEY_TERM = re.compile(r"(?<![\w$])(?:\$?\d[\d,.]*|[A-Z][\w'’&.-]*[A-Za-z0-9])")
-_QUOTED = re.compile(r"[\"“']([^\"”']{2,60})[\"”']")
-# Capitalised words that are not names (question words, sentence starts).
-_NOT_NAMES = {"what", "who", "whom", "when", "where", "which", "why", "how", "did", "does",
-              "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
-              "would", "should", "according", "in", "on", "the", "a", "an", "and", "of", "i",
-              "name", "tell", "list", "give", "after", "before", "by", "for"}  # fmt: skip
+# Numbers, runs of two or more capitalised words (a person, a company, an event) and single
+# words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
+_KEY_TERM = re.compile(
+    r"(?<![\w$])(?:\$?\d[\d,.]*\d|\d"
+    r"|[A-Z][\w'’&.-]*[A-Za-z0-9](?:\s+[A-Z][\w'’&.-]*[A-Za-z0-9])+"
+    r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
+)
+_QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Capitalised without being names: question words and a sentence's usual first words.
+_NOT_NAMES = set(
+    [
+        "what",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "according",
+        "in",
+        "on",
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "i",
+        "name",
+        "tell",
+        "list",
+        "give",
+        "after",
+        "before",
+        "by",
+        "for",
+        "as",
+        "at",
+    ]
+)
 
 
 class AnswerType(StrEnum):
@@ -66,16 +115,21 @@ def answer_type(question: str) -> AnswerType:
 
 
 def key_terms(question: str) -> list[str]:
-    """Names, numbers and quoted phrases: the words an answer must be about."""
+    """Names, numbers and quoted phrases: what the answer must be about."""
     terms = [m.strip() for m in _QUOTED.findall(question)]
     for match in _KEY_TERM.finditer(question):
-        term = match.group().rstrip(".,")
-        sentence_start = not question[: match.start()].strip() or re.search(
-            r"[.?!]\s+$", question[: match.start()]
-        )
-        if term.lower() not in _NOT_NAMES and not (sentence_start and term[0].isalpha()):
-            terms.append(term)
-    return terms
+        words_in_term = [_POSSESSIVE.sub("", w) for w in match.group().split()]
+        # Question words and a sentence's first word are capitalised without being names.
+        while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
+            words_in_term.pop(0)
+        if len(words_in_term) > 1 or (words_in_term and match.group() == words_in_term[0]):
+            terms.append(" ".join(words_in_term).rstrip(".,"))
+    return [t for t in terms if t]
+
+
+def _known(word: str, vocabulary: set[str], prefixes: set[str]) -> bool:
+    """In the corpus, or (for longer words) sharing a five-letter stem: 'Korean' ~ 'Korea'."""
+    return word in vocabulary or (len(word) >= 5 and word[:5] in prefixes)
 
 
 @dataclass(frozen=True)
@@ -89,8 +143,11 @@ def assess(
 ) -> Evidence:
     if not passages:
         return Evidence(False, "no passage was retrieved")
+    prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
     missing = [
-        term for term in key_terms(question) if not all(w in vocabulary for w in words(term))
+        term
+        for term in key_terms(question)
+        if not all(_known(w, vocabulary, prefixes) for w in words(term))
     ]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")
