@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
 
     top_k: int = Field(default=5, ge=1, le=50)
+    fusion_mode: Literal["relative_score", "reciprocal_rerank", "dist_based_score"] = (
+        "relative_score"
+    )
     chunk_size: int = Field(default=200, ge=64, le=254)
     chunk_overlap: int = Field(default=40, ge=0)
     min_relevance: float = Field(default=0.3, ge=-1, le=1)

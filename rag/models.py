@@ -41,7 +41,7 @@ class Passage(BaseModel):
     article_id: str
     title: str
     text: str
-    score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
+    score: float = Field(description="Fused dense + BM25 score; passages come best first.")
     relevance: float = Field(description="Cosine similarity of passage and question.")
     start: int
     end: int

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused into one ranking.
 
 Dense retrieval finds paraphrases; BM25 finds the exact names, numbers and amounts the dense
 model blurs. The lexical index is rebuilt from Chroma whenever the article index changes, so
@@ -74,8 +74,9 @@ class _LexicalSnapshot:
 
 
 class HybridRetriever:
-    def __init__(self, index: ArticleIndex, embed_model: BaseEmbedding) -> None:
+    def __init__(self, index: ArticleIndex, embed_model: BaseEmbedding, fusion_mode: str) -> None:
         self._index = index
+        self._fusion_mode = fusion_mode
         self._embed_model = embed_model
         self._vector_index = VectorStoreIndex.from_vector_store(
             index.vector_store, embed_model=embed_model
@@ -117,7 +118,7 @@ class HybridRetriever:
                 self._vector_index.as_retriever(similarity_top_k=candidates, filters=filters),
                 _LexicalRetriever(lexical.bm25, candidates, wanted),
             ],
-            mode=FUSION_MODES.RECIPROCAL_RANK,
+            mode=FUSION_MODES(self._fusion_mode),
             similarity_top_k=top_k,
             num_queries=1,  # no query rewriting, so the language model is never called here
             use_async=False,

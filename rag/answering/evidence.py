@@ -22,6 +22,8 @@ _KEY_TERM = re.compile(
     r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
+# The thing counted in 'how many X': if the corpus never names X, it cannot count it.
+_COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 # Capitalised without being names: question words and a sentence's usual first words.
 _NOT_NAMES = set(
@@ -144,10 +146,9 @@ def assess(
     if not passages:
         return Evidence(False, "no passage was retrieved")
     prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
+    terms = key_terms(question) + _COUNTED.findall(question)
     missing = [
-        term
-        for term in key_terms(question)
-        if not all(_known(w, vocabulary, prefixes) for w in words(term))
+        term for term in terms if not all(_known(w, vocabulary, prefixes) for w in words(term))
     ]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")

@@ -97,7 +97,7 @@ class ExtractiveAnswerer:
         for i in order[:MAX_SENTENCES]:
             candidate = candidates[i]
             new_words = content_stems(candidate.text) - covered
-            if chosen and (scores[i] < 0.85 * best or len(new_words) < 3):
+            if chosen and (scores[i] < 0.95 * best or len(new_words) < 3):
                 continue
             chosen.append(candidate)
             covered |= content_stems(candidate.text)
