@@ -84,20 +84,33 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return questions
 
 
+class RetrievalScore(BaseModel):
+    passage_hit: bool
+    article_hit: bool
+    reciprocal_rank: float
+
+
+def score_retrieval(question: EvalQuestion, ranked: list[tuple[str, str]]) -> RetrievalScore:
+    """Scores for (article id, passage text) pairs, best first; any retriever can be scored."""
+    first_hit = next(
+        (rank for rank, (_, text) in enumerate(ranked, start=1) if question.keys_in(text)), None
+    )
+    return RetrievalScore(
+        passage_hit=question.keys_in(" ".join(text for _, text in ranked)),
+        article_hit=any(article in question.articles for article, _ in ranked),
+        reciprocal_rank=1 / first_hit if first_hit else 0.0,
+    )
+
+
 def _score(question: EvalQuestion, answer: Answer) -> QuestionResult:
     expected = set(question.articles)
-    passages = answer.passages
-    first_hit = next(
-        (rank for rank, p in enumerate(passages, start=1) if question.keys_in(p.text)), None
-    )
+    retrieval = score_retrieval(question, [(p.article_id, p.text) for p in answer.passages])
     cited = [c.article_id for c in answer.citations]
     return QuestionResult(
         id=question.id,
         answerable=question.answerable,
         answered=answer.answered,
-        passage_hit=question.keys_in(" ".join(p.text for p in passages)),
-        article_hit=any(p.article_id in expected for p in passages),
-        reciprocal_rank=1 / first_hit if first_hit else 0.0,
+        **retrieval.model_dump(),
         answer_has_keys=answer.answered and question.keys_in(answer.answer),
         cited_articles=cited,
         correct_citations=sum(article in expected for article in cited),
