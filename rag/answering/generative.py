@@ -60,8 +60,10 @@ def _complete(client: openai.OpenAI, model: str, temperature: float, messages: l
         ) from exc
     except openai.APIError as exc:
         raise LLMUnavailableError(f"the language model could not be reached: {exc}") from exc
+    except ValueError as exc:  # a body that claims JSON but is not
+        raise LLMUnavailableError("the language model returned a malformed response") from exc
     choices = getattr(response, "choices", None)
-    content = choices[0].message.content if choices else None
+    content = getattr(choices[0].message, "content", None) if choices else None
     if not isinstance(content, str) or not content.strip():
         raise LLMUnavailableError("the language model returned no answer text")
     return content.strip()

@@ -1,0 +1,161 @@
+"""A scripted OpenAI-compatible chat-completions server for tests.
+
+It listens on 127.0.0.1 on a free port in a background thread, records the JSON body of every
+request, and answers as the test scripts it: a fixed answer text, an HTTP error, a reply slower
+than the client's timeout, or a malformed body.
+
+Use it with `pytest_plugins = ["tests.fake_llm"]` and the `fake_llm` fixture.
+"""
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class Reply:
+    """What the next completions request gets."""
+
+    content: str | None = "OK [1]."
+    status: int = 200
+    delay: float = 0.0
+    raw_body: str | None = None  # sent as is (with `media_type`) instead of a completion
+    media_type: str = "application/json"
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class FakeLLM:
+    """The fake server's script and what it has received."""
+
+    port: int = 0
+    reply: Reply = field(default_factory=Reply)
+    received: list[RecordedRequest] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def requests(self) -> list[Any]:
+        """The JSON bodies received, oldest first."""
+        with self._lock:
+            return [r.body for r in self.received]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.received.clear()
+            self.reply = Reply()
+
+    def answer(self, content: str | None) -> None:
+        self.reply = Reply(content=content)
+
+    def fail(self, status: int) -> None:
+        self.reply = Reply(status=status)
+
+    def stall(self, seconds: float, content: str = "Too late [1].") -> None:
+        self.reply = Reply(content=content, delay=seconds)
+
+    def malformed(self, raw_body: str, media_type: str = "application/json") -> None:
+        self.reply = Reply(raw_body=raw_body, media_type=media_type)
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.received.append(request)
+
+
+def completion(content: str | None, model: str) -> dict[str, Any]:
+    """A chat.completion object as the OpenAI API returns it."""
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }
+
+
+def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
+    async def chat_completions(request: Request) -> Response:
+        raw = await request.body()
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = raw.decode(errors="replace")
+        fake._record(RecordedRequest(request.url.path, dict(request.headers), body))
+        reply = fake.reply
+        deadline = time.monotonic() + reply.delay
+        while time.monotonic() < deadline and not stopping.is_set():
+            await asyncio.sleep(0.05)
+        if reply.raw_body is not None:
+            return Response(reply.raw_body, status_code=reply.status, media_type=reply.media_type)
+        if reply.status >= 400:
+            error = {"message": f"scripted failure {reply.status}", "type": "server_error"}
+            return JSONResponse({"error": error}, status_code=reply.status)
+        model = body.get("model", "fake") if isinstance(body, dict) else "fake"
+        return JSONResponse(completion(reply.content, model))
+
+    return Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[FakeLLM]:
+    """A running fake model server, shared by a module; reset its script per test."""
+    fake = FakeLLM(port=free_port())
+    stopping = threading.Event()
+    config = uvicorn.Config(
+        build_app(fake, stopping),
+        host="127.0.0.1",
+        port=fake.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)  # off the main thread: no signal handlers
+    thread = threading.Thread(target=server.run, name="fake-llm", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the fake model server did not start")
+        time.sleep(0.02)
+    try:
+        yield fake
+    finally:
+        stopping.set()
+        server.should_exit = True
+        thread.join(timeout=10)
