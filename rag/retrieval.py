@@ -85,10 +85,13 @@ class HybridRetriever:
         self._refresh_lock = threading.Lock()
 
     def refresh(self) -> None:
-        """Rebuild the lexical side after the article index changed."""
-        snapshot = _LexicalSnapshot(self._index)
+        """Rebuild the lexical side after the article index changed.
+
+        Rebuilds run one at a time so the last write is always the one reflected; questions
+        keep using the previous snapshot until the new one is swapped in.
+        """
         with self._refresh_lock:
-            self._lexical = snapshot
+            self._lexical = _LexicalSnapshot(self._index)
 
     @property
     def vocabulary(self) -> set[str]:
