@@ -117,3 +117,21 @@ def test_cli_ingest_missing_path_fails(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "No such file or folder" in result.output
+
+
+def test_lexical_index_follows_ingest_and_delete(scratch_service: RagService) -> None:
+    scratch_service.ingest(
+        [
+            Article(id="power", title="Grid", text="The Zorblax turbine feeds 40 homes in Ohio."),
+            Article(id="other", title="Chips", text="Nvidia shipped new accelerators this spring."),
+        ]
+    )
+    found = scratch_service.ask("Where does the Zorblax turbine feed homes?")
+    assert found.answered and found.citations[0].article_id == "power"
+    assert "zorblax" in scratch_service._retriever.vocabulary
+
+    scratch_service.delete("power")
+    gone = scratch_service.ask("Where does the Zorblax turbine feed homes?")
+    assert gone.answered is False
+    assert "zorblax" not in scratch_service._retriever.vocabulary
+    assert {p.article_id for p in gone.passages} <= {"other"}
