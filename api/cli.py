@@ -1,7 +1,7 @@
 """The `rag` command: ingest articles, ask a question, or run the HTTP service."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -9,14 +9,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from rag.config import get_settings
 from rag.errors import RagError
+from rag.indexing import IngestResult
 from rag.reading import find_article_files
+
+if TYPE_CHECKING:
+    from rag.service import RagService
 
 app = typer.Typer(help="Question answering over news articles, every point cited.")
 console = Console()
 errors = Console(stderr=True)
 
 
-def _service():
+def _service() -> "RagService":
+    """Imported late: `rag --help` should not wait for torch to load."""
     from rag.service import RagService
 
     with console.status("Loading the embedding model and the index..."):
@@ -42,7 +47,7 @@ def ingest(
     ) as progress:
         task = progress.add_task("Indexing", total=len(files))
 
-        def report(path: Path, result, error: str | None) -> None:
+        def report(path: Path, result: IngestResult | None, error: str | None) -> None:
             if error:
                 progress.console.print(f"[yellow]skipped[/] {error}")
             else:
