@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_ARTICLES_DIR = Path(__file__).parent / "data" / "articles"
 
@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_fallback_extractive: bool = False
 
     top_k: int = Field(default=5, ge=1, le=50)
     fusion_mode: Literal["relative_score", "reciprocal_rerank", "dist_based_score"] = (
@@ -49,9 +50,28 @@ class Settings(BaseSettings):
     min_relevance: float = Field(default=0.3, ge=-1, le=1)
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    cors_origins: Annotated[list[str], NoDecode] = []
+    api_key: str | None = Field(default=None, min_length=16)
+    protect_questions: bool = False
+    rate_limit: str | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
 
     host: str = "127.0.0.1"
     port: int = 8000
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Comma-separated in the environment: `https://a.example,https://b.example`."""
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("api_key", "rate_limit", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":

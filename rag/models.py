@@ -1,9 +1,13 @@
 """The data shapes shared by the library, the HTTP API and its clients: one definition each."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+MAX_QUESTION_CHARS = 2000
+MAX_CHAT_MESSAGES = 50
+MAX_CHAT_CHARS = 20_000
 
 ArticleId = Annotated[
     str,
@@ -51,6 +55,8 @@ class Citation(BaseModel):
     marker: int = Field(description="The number that stands as [n] in the answer.")
     article_id: str
     title: str
+    publisher: str | None = None
+    date: str | None = None
     text: str = Field(description="The quoted sentence or passage that supports the point.")
     start: int = Field(description="Character offset of `text` in the article's cleaned text.")
     end: int
@@ -71,19 +77,41 @@ class Answer(BaseModel):
     answer: str
     answered: bool = Field(description="False when the articles do not hold the answer.")
     mode: Mode
+    query: str = Field(
+        description="What was searched: the question, or a chat follow-up made standalone."
+    )
     citations: list[Citation]
     passages: list[Passage] = Field(description="Retrieved passages, best first.")
     timings: Timings
 
+    def _repr_markdown_(self) -> str:
+        """Notebooks show the answer with its citations as footnotes naming the article."""
+        lines = [self.answer, ""]
+        for citation in self.citations:
+            source = ", ".join(filter(None, [citation.publisher, citation.date]))
+            lines.append(
+                f"{citation.marker}. **{citation.title}**"
+                + (f" ({source})" if source else "")
+                + f" `{citation.article_id}`: “{citation.text}”"
+            )
+        lines.append(f"\n*{self.mode} mode, {self.timings.total_ms:.0f} ms*")
+        return "\n".join(lines)
+
+
+TopK = Annotated[int | None, Field(default=None, ge=1, le=50)]
+ArticleFilter = Annotated[
+    list[ArticleId] | None,
+    Field(default=None, description="Only search these article ids.", min_length=1, max_length=100),
+]
+
 
 class AskRequest(BaseModel):
     question: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS),
     ]
-    top_k: int | None = Field(default=None, ge=1, le=50)
-    articles: list[ArticleId] | None = Field(
-        default=None, description="Only search these article ids.", min_length=1, max_length=100
-    )
+    top_k: TopK = None
+    articles: ArticleFilter = None
 
     model_config = {
         "json_schema_extra": {
@@ -93,3 +121,87 @@ class AskRequest(BaseModel):
             ]
         }
     }
+
+
+class ChatMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CHAT_CHARS)]
+
+
+class ChatRequest(BaseModel):
+    """A conversation whose last message is the user's question."""
+
+    messages: list[ChatMessage] = Field(min_length=1, max_length=MAX_CHAT_MESSAGES)
+    stream: bool = Field(default=False, description="Server-Sent Events (docs/api.md).")
+    top_k: TopK = None
+    articles: ArticleFilter = None
+
+    @model_validator(mode="after")
+    def _ends_with_a_question(self) -> "ChatRequest":
+        if self.messages[-1].role != "user":
+            raise ValueError("the last message must be the user's question")
+        question = self.messages[-1].content.strip()
+        if not question or len(question) > MAX_QUESTION_CHARS:
+            raise ValueError(f"the question must have 1 to {MAX_QUESTION_CHARS} characters")
+        if sum(len(m.content) for m in self.messages) > MAX_CHAT_CHARS:
+            raise ValueError(f"the conversation is longer than {MAX_CHAT_CHARS} characters")
+        return self
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "messages": [
+                        {"role": "user", "content": "What is Stargate?"},
+                        {"role": "assistant", "content": "A data-centre venture... [1]"},
+                        {"role": "user", "content": "How much will they invest?"},
+                    ],
+                    "stream": False,
+                }
+            ]
+        }
+    }
+
+
+class SourcesEvent(BaseModel):
+    """First event of a stream: what was searched and the passages found, in rank order."""
+
+    event: Literal["sources"] = "sources"
+    query: str
+    mode: Mode
+    passages: list[Passage]
+
+
+class DeltaEvent(BaseModel):
+    """The next piece of answer text; markers in it are complete and valid."""
+
+    event: Literal["delta"] = "delta"
+    text: str
+
+
+class CitationEvent(BaseModel):
+    """Sent just before the delta whose marker first cites this source."""
+
+    event: Literal["citation"] = "citation"
+    citation: Citation
+
+
+class DoneEvent(BaseModel):
+    """Last event: the whole answer, as `POST /v1/ask` returns it."""
+
+    event: Literal["done"] = "done"
+    answer: Answer
+
+
+class ErrorEvent(BaseModel):
+    """Ends a stream that failed after it began; `status` is what a plain request would get."""
+
+    event: Literal["error"] = "error"
+    status: int
+    detail: str
+
+
+ChatEvent = Annotated[
+    SourcesEvent | DeltaEvent | CitationEvent | DoneEvent | ErrorEvent,
+    Field(discriminator="event"),
+]

@@ -94,6 +94,7 @@ class RagService:
             answer=text if answered else NOT_COVERED_ANSWER,
             answered=answered,
             mode=self.mode,
+            query=question,
             citations=citations if answered else [],
             passages=[_passage(p) for p in retrieved],
             timings=Timings(

@@ -14,6 +14,7 @@ for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST"):
 from api.main import create_app  # noqa: E402
 from rag.config import DEFAULT_ARTICLES_DIR, Settings  # noqa: E402
 from rag.service import RagService  # noqa: E402
+from tests.servers import serving  # noqa: E402
 
 DEFAULT_IDS = sorted(p.stem for p in DEFAULT_ARTICLES_DIR.glob("*.txt"))
 
@@ -29,6 +30,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     rag = RagService(make_settings(tmp_path_factory.mktemp("index")))
     rag.ensure_corpus()
     return rag
+
+
+@pytest.fixture(scope="session")
+def live_server(service: RagService) -> Iterator[str]:
+    """The real app over the shared index, served by uvicorn; yields its base URL."""
+    with serving(create_app(service=service)) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

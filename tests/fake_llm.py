@@ -9,7 +9,6 @@ Use it with `pytest_plugins = ["tests.fake_llm"]` and the `fake_llm` fixture.
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.servers import free_port, serving
 
 
 @dataclass
@@ -125,37 +125,13 @@ def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
     return Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def fake_llm() -> Iterator[FakeLLM]:
     """A running fake model server, shared by a module; reset its script per test."""
     fake = FakeLLM(port=free_port())
     stopping = threading.Event()
-    config = uvicorn.Config(
-        build_app(fake, stopping),
-        host="127.0.0.1",
-        port=fake.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)  # off the main thread: no signal handlers
-    thread = threading.Thread(target=server.run, name="fake-llm", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the fake model server did not start")
-        time.sleep(0.02)
     try:
-        yield fake
+        with serving(build_app(fake, stopping), port=fake.port, lifespan="off"):
+            yield fake
     finally:
         stopping.set()
-        server.should_exit = True
-        thread.join(timeout=10)
