@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RagError, _rag_error)
-    for module in (ask, articles, health):
+    # Question endpoints: the ones the admin key (when required) and the rate limit guard.
+    for module in (ask,):
+        app.include_router(module.router)
+    for module in (articles, health):
         app.include_router(module.router)
     return app

@@ -25,6 +25,18 @@ class ArticleMeta(BaseModel):
     url: str | None = None
 
 
+class ArticleCreate(BaseModel):
+    """An article sent over HTTP; without `id`, one is derived from the title and text."""
+
+    id: ArticleId | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500_000)]
+    publisher: Annotated[str, StringConstraints(max_length=200)] | None = None
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    author: Annotated[str, StringConstraints(max_length=200)] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+
+
 class ArticleSummary(ArticleMeta):
     passages: int = Field(description="How many passages the article was split into.")
 
