@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.limits import BodySizeLimitMiddleware
-from api.routes import articles, ask, health
+from api.routes import articles, ask, chat, health
 from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.service import RagService
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RagError, _rag_error)
     # Question endpoints: the ones the admin key (when required) and the rate limit guard.
-    for module in (ask,):
+    for module in (ask, chat):
         app.include_router(module.router)
     for module in (articles, health):
         app.include_router(module.router)

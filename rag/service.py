@@ -4,26 +4,48 @@ Everything heavy (embedding model, Chroma, the lexical index, the model client) 
 here, so each caller shares one wiring.
 """
 
+import asyncio
+import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
 from llama_index.core.schema import QueryBundle
 
-from rag.answering.evidence import assess
-from rag.answering.extractive import ExtractiveAnswerer
+from rag.answering.citing import MarkerStream
+from rag.answering.evidence import Evidence, assess
+from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
+from rag.chat import carry_names, transcript
 from rag.components.embedding import build_embed_model, word_piece_counter
 from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
-from rag.errors import ArticleNotFoundError
+from rag.errors import ArticleNotFoundError, RagError
 from rag.indexing import ArticleIndex, IngestResult
-from rag.models import Answer, Article, ArticleDetail, ArticleSummary, Mode, Passage, Timings
+from rag.models import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    Article,
+    ArticleDetail,
+    ArticleSummary,
+    ChatEvent,
+    ChatMessage,
+    Citation,
+    CitationEvent,
+    DeltaEvent,
+    DoneEvent,
+    ErrorEvent,
+    Mode,
+    Passage,
+    SourcesEvent,
+    Timings,
+)
 from rag.reading import ArticleError, find_article_files, read_article
 from rag.retrieval import HybridRetriever, RetrievedPassage
 from rag.splitting import PassageSplitter
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
+logger = logging.getLogger(__name__)
 
 
 def _passage(retrieved: RetrievedPassage) -> Passage:
@@ -70,31 +92,41 @@ class RagService:
     def mode(self) -> Mode:
         return Mode.generative if self._generative else Mode.extractive
 
-    def ask(
-        self, question: str, top_k: int | None = None, articles: list[str] | None = None
-    ) -> Answer:
+    def _check_articles(self, articles: list[str] | None) -> None:
         if articles and (unknown := set(articles) - self.index.ids()):
             raise ArticleNotFoundError(*sorted(unknown))
-        started = time.perf_counter()
-        bundle = QueryBundle(question, embedding=self._embed_model.get_query_embedding(question))
+
+    def _retrieve(
+        self, query: str, top_k: int | None, articles: list[str] | None
+    ) -> tuple[QueryBundle, list[RetrievedPassage], Evidence]:
+        bundle = QueryBundle(query, embedding=self._embed_model.get_query_embedding(query))
         retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
-        retrieved_at = time.perf_counter()
-        evidence = assess(
-            question, retrieved, self._retriever.vocabulary, self.settings.min_relevance
-        )
-        text, citations = "", []
-        if evidence.supported:
-            if self._generative:
-                text, citations = self._generative.answer(question, retrieved)
-            else:
-                text, citations = self._extractive.answer(question, bundle.embedding, retrieved)
+        evidence = assess(query, retrieved, self._retriever.vocabulary, self.settings.min_relevance)
+        return bundle, retrieved, evidence
+
+    def _can_fall_back(self, error: RagError) -> bool:
+        if self.settings.llm_fallback_extractive:
+            logger.warning("language model failed, answering extractively: %s", error)
+            return True
+        return False
+
+    @staticmethod
+    def _answer(
+        query: str,
+        mode: Mode,
+        text: str,
+        citations: list[Citation],
+        retrieved: list[RetrievedPassage],
+        started: float,
+        retrieved_at: float,
+    ) -> Answer:
         answered = bool(citations)
         finished = time.perf_counter()
         return Answer(
             answer=text if answered else NOT_COVERED_ANSWER,
             answered=answered,
-            mode=self.mode,
-            query=question,
+            mode=mode,
+            query=query,
             citations=citations if answered else [],
             passages=[_passage(p) for p in retrieved],
             timings=Timings(
@@ -103,6 +135,112 @@ class RagService:
                 total_ms=round((finished - started) * 1000, 2),
             ),
         )
+
+    def ask(
+        self, question: str, top_k: int | None = None, articles: list[str] | None = None
+    ) -> Answer:
+        self._check_articles(articles)
+        started = time.perf_counter()
+        bundle, retrieved, evidence = self._retrieve(question, top_k, articles)
+        retrieved_at = time.perf_counter()
+        mode, text, citations = self.mode, "", []
+        if evidence.supported and self._generative:
+            try:
+                text, citations = self._generative.answer(question, retrieved)
+            except RagError as error:
+                if not self._can_fall_back(error):
+                    raise
+                mode = Mode.extractive
+        if evidence.supported and mode is Mode.extractive:
+            text, citations = self._extractive.answer(question, bundle.embedding, retrieved)
+        return self._answer(question, mode, text, citations, retrieved, started, retrieved_at)
+
+    async def chat(
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None = None,
+        articles: list[str] | None = None,
+    ) -> Answer:
+        """The last question answered in the light of the conversation (see docs/api.md)."""
+        self._check_articles(articles)
+        events = [event async for event in self._chat_events(messages, top_k, articles)]
+        done = events[-1]
+        assert isinstance(done, DoneEvent)
+        return done.answer
+
+    def chat_stream(
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None = None,
+        articles: list[str] | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        """The answer as events; an unknown article raises here, before the stream starts.
+
+        Failures after that end the stream with an error event. Closing the iterator (a
+        client that went away) closes the language model's stream too.
+        """
+        self._check_articles(articles)
+        return self._events_or_error(messages, top_k, articles)
+
+    async def _events_or_error(
+        self, messages: list[ChatMessage], top_k: int | None, articles: list[str] | None
+    ) -> AsyncIterator[ChatEvent]:
+        try:
+            async for event in self._chat_events(messages, top_k, articles):
+                yield event
+        except RagError as error:
+            yield ErrorEvent(status=error.status_code, detail=str(error))
+
+    async def _standalone_query(self, messages: list[ChatMessage]) -> str:
+        if len(messages) == 1:
+            return messages[0].content.strip()
+        if self._generative:
+            try:
+                condensed = await self._generative.condense(transcript(messages))
+            except RagError as error:
+                if not self._can_fall_back(error):
+                    raise
+            else:
+                if condensed:
+                    return condensed[:MAX_QUESTION_CHARS]
+        return carry_names(messages)
+
+    async def _chat_events(
+        self, messages: list[ChatMessage], top_k: int | None, articles: list[str] | None
+    ) -> AsyncIterator[ChatEvent]:
+        started = time.perf_counter()
+        query = await self._standalone_query(messages)
+        bundle, retrieved, evidence = await asyncio.to_thread(
+            self._retrieve, query, top_k, articles
+        )
+        retrieved_at = time.perf_counter()
+        mode, text, citations = self.mode, "", []
+        yield SourcesEvent(query=query, mode=mode, passages=[_passage(p) for p in retrieved])
+        if evidence.supported and self._generative:
+            markers = MarkerStream(retrieved)
+            try:
+                async for token in self._generative.stream(query, retrieved):
+                    for event in markers.feed(token):
+                        yield event
+                for event in markers.close():
+                    yield event
+            except RagError as error:
+                if markers.text or not self._can_fall_back(error):
+                    raise
+                mode = Mode.extractive
+            else:
+                text, citations = markers.text, markers.citations if markers.answered else []
+        if evidence.supported and mode is Mode.extractive:
+            text, citations = await asyncio.to_thread(
+                self._extractive.answer, query, bundle.embedding, retrieved
+            )
+            for citation in citations:
+                yield CitationEvent(citation=citation)
+                yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))
+        answer = self._answer(query, mode, text, citations, retrieved, started, retrieved_at)
+        if not answer.answered:
+            yield DeltaEvent(text=NOT_COVERED_ANSWER)
+        yield DoneEvent(answer=answer)
 
     def ingest(self, articles: Iterable[Article]) -> list[IngestResult]:
         results = [self.index.ingest(article) for article in articles]

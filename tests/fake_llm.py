@@ -2,23 +2,25 @@
 
 It listens on 127.0.0.1 on a free port in a background thread, records the JSON body of every
 request, and answers as the test scripts it: a fixed answer text, an HTTP error, a reply slower
-than the client's timeout, or a malformed body.
+than the client's timeout, or a malformed body. Requests with `"stream": true` get the answer
+as `chat.completion.chunk` events, in the scripted pieces, optionally paced.
 
 Use it with `pytest_plugins = ["tests.fake_llm"]` and the `fake_llm` fixture.
 """
 
 import asyncio
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tests.servers import free_port, serving
@@ -33,6 +35,8 @@ class Reply:
     delay: float = 0.0
     raw_body: str | None = None  # sent as is (with `media_type`) instead of a completion
     media_type: str = "application/json"
+    pieces: list[str] | None = None  # how a streamed answer is cut; default: word by word
+    piece_delay: float = 0.0
 
 
 @dataclass
@@ -49,6 +53,8 @@ class FakeLLM:
     port: int = 0
     reply: Reply = field(default_factory=Reply)
     received: list[RecordedRequest] = field(default_factory=list)
+    streams_finished: int = 0  # streamed replies sent to the end
+    streams_abandoned: int = 0  # streamed replies whose reader went away first
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -65,9 +71,14 @@ class FakeLLM:
         with self._lock:
             self.received.clear()
             self.reply = Reply()
+            self.streams_finished = self.streams_abandoned = 0
 
     def answer(self, content: str | None) -> None:
         self.reply = Reply(content=content)
+
+    def stream(self, pieces: list[str], delay: float = 0.0) -> None:
+        """Answer streamed requests with exactly these pieces (plain ones get them joined)."""
+        self.reply = Reply(content="".join(pieces), pieces=pieces, piece_delay=delay)
 
     def fail(self, status: int) -> None:
         self.reply = Reply(status=status)
@@ -102,6 +113,29 @@ def completion(content: str | None, model: str) -> dict[str, Any]:
     }
 
 
+def chunk_events(reply: Reply, model: str) -> list[str]:
+    """A streamed completion as `data:` lines: role, the content pieces, stop, [DONE]."""
+    pieces = reply.pieces or re.findall(r"\S+\s*", reply.content or "")
+    deltas = [{"role": "assistant", "content": ""}] + [{"content": p} for p in pieces] + [{}]
+    events = []
+    for number, delta in enumerate(deltas):
+        chunk = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": delta,
+                    "finish_reason": "stop" if number == len(deltas) - 1 else None,
+                }
+            ],
+        }
+        events.append(f"data: {json.dumps(chunk)}\n\n")
+    return [*events, "data: [DONE]\n\n"]
+
+
 def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
     async def chat_completions(request: Request) -> Response:
         raw = await request.body()
@@ -120,7 +154,23 @@ def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
             error = {"message": f"scripted failure {reply.status}", "type": "server_error"}
             return JSONResponse({"error": error}, status_code=reply.status)
         model = body.get("model", "fake") if isinstance(body, dict) else "fake"
+        if isinstance(body, dict) and body.get("stream"):
+            return StreamingResponse(paced(chunk_events(reply, model), reply.piece_delay))
         return JSONResponse(completion(reply.content, model))
+
+    async def paced(events: list[str], delay: float) -> AsyncIterator[str]:
+        finished = False
+        try:
+            for event in events:
+                yield event
+                await asyncio.sleep(delay)
+            finished = True
+        finally:
+            with fake._lock:
+                if finished:
+                    fake.streams_finished += 1
+                else:
+                    fake.streams_abandoned += 1
 
     return Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
 

@@ -112,7 +112,9 @@ def test_repeated_and_grouped_markers_cite_each_passage_once(
     fake_llm.answer("First point [2]. Second point [3, 2]. Third [3][2].")
     body = ask(gen_client)
     assert body["answered"] is True
-    assert [c["marker"] for c in body["citations"]] == [2, 3]
+    # Renumbered by first appearance: passage 2 is cited first, so it is [1].
+    assert body["answer"] == "First point [1]. Second point [2][1]. Third [2][1]."
+    assert [c["marker"] for c in body["citations"]] == [1, 2]
     assert [c["text"] for c in body["citations"]] == [p["text"] for p in body["passages"][1:3]]
 
 
@@ -144,8 +146,8 @@ def test_marker_beyond_top_k_is_dropped(gen_client: TestClient, fake_llm: FakeLL
     fake_llm.answer("Musk offered $97.4 billion [3]. Altman said no [2].")
     body = ask(gen_client, top_k=2)
     assert len(body["passages"]) == 2
-    assert body["answer"] == "Musk offered $97.4 billion. Altman said no [2]."
-    assert [c["marker"] for c in body["citations"]] == [2]
+    assert body["answer"] == "Musk offered $97.4 billion. Altman said no [1]."
+    assert [c["marker"] for c in body["citations"]] == [1]
     assert body["citations"][0]["text"] == body["passages"][1]["text"]
     assert fake_llm.requests[0]["messages"][1]["content"].count("</passage>") == 2
 

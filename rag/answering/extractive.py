@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
+from rag.answering.citing import cite
 from rag.answering.evidence import AnswerType, answer_type, content_stems
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
@@ -35,12 +36,16 @@ _FACT_PATTERNS = {
 
 @dataclass(frozen=True)
 class _Candidate:
-    article_id: str
-    title: str
+    meta: dict
     text: str
     start: int
     end: int
     rank: int
+
+
+def quoted(citation: Citation) -> str:
+    """One sentence of an extractive answer: the quote and its marker."""
+    return f"{citation.text} [{citation.marker}]"
 
 
 class ExtractiveAnswerer:
@@ -71,7 +76,7 @@ class ExtractiveAnswerer:
                 if key in seen or len(text.split()) < 4:
                     continue
                 seen.add(key)
-                found.append(_Candidate(meta["article_id"], meta["title"], text, start, end, rank))
+                found.append(_Candidate(meta, text, start, end, rank))
         return found
 
     def answer(
@@ -103,15 +108,6 @@ class ExtractiveAnswerer:
             covered |= content_stems(candidate.text)
 
         citations = [
-            Citation(
-                marker=marker,
-                article_id=c.article_id,
-                title=c.title,
-                text=c.text,
-                start=c.start,
-                end=c.end,
-            )
-            for marker, c in enumerate(chosen, start=1)
+            cite(c.meta, marker, c.text, c.start, c.end) for marker, c in enumerate(chosen, start=1)
         ]
-        answer = " ".join(f"{c.text} [{c.marker}]" for c in citations)
-        return answer, citations
+        return " ".join(quoted(c) for c in citations), citations

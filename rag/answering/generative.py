@@ -1,20 +1,20 @@
 """Generative answers: a language model writes from numbered passages, citing them as [n].
 
 Passages are data, not instructions: the prompt fences each one and tells the model so.
-A marker that names no passage is removed; an answer left with no valid marker is not served.
+Marker rules (renumbering, invalid markers, uncited answers) live in `citing.MarkerStream`,
+shared by the streamed and the plain reply.
 """
 
-import re
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import openai
 
+from rag.answering.citing import NOT_COVERED, MarkerStream
 from rag.config import Settings
 from rag.errors import LLMTimeoutError, LLMUnavailableError
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-
-NOT_COVERED = "NOT_IN_ARTICLES"
-_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 SYSTEM_PROMPT = f"""You answer questions about news articles using only the numbered passages \
 the user supplies.
@@ -38,20 +38,34 @@ def build_messages(question: str, passages: list[RetrievedPassage]) -> list[dict
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
-def build_client(settings: Settings) -> openai.OpenAI:
-    return openai.OpenAI(
-        api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-    )
+CONDENSE_PROMPT = """Rewrite the user's last question as one standalone question that can \
+be understood without the conversation: replace pronouns and vague references with the names \
+they stand for. Reply with the question only."""
 
 
-def _complete(client: openai.OpenAI, model: str, temperature: float, messages: list) -> str:
+def condense_messages(conversation: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The prompt that turns a follow-up into a standalone question; (role, text) pairs."""
+    transcript = "\n".join(f"{role}: {text}" for role, text in conversation)
+    return [
+        {"role": "system", "content": CONDENSE_PROMPT},
+        {"role": "user", "content": f"<conversation>\n{transcript}\n</conversation>"},
+    ]
+
+
+def _client_options(settings: Settings) -> dict:
+    return {
+        "api_key": settings.openai_api_key or "not-needed",
+        "base_url": settings.openai_base_url,
+        "timeout": settings.llm_timeout,
+        "max_retries": settings.llm_max_retries,
+    }
+
+
+@contextmanager
+def _model_errors() -> Iterator[None]:
+    """The openai client's failures as the service's 502/504 errors."""
     try:
-        response = client.chat.completions.create(
-            model=model, messages=messages, temperature=temperature
-        )
+        yield
     except openai.APITimeoutError as exc:
         raise LLMTimeoutError("the language model did not answer in time") from exc
     except openai.APIStatusError as exc:
@@ -62,6 +76,9 @@ def _complete(client: openai.OpenAI, model: str, temperature: float, messages: l
         raise LLMUnavailableError(f"the language model could not be reached: {exc}") from exc
     except ValueError as exc:  # a body that claims JSON but is not
         raise LLMUnavailableError("the language model returned a malformed response") from exc
+
+
+def _reply_text(response: object) -> str:
     choices = getattr(response, "choices", None)
     content = getattr(choices[0].message, "content", None) if choices else None
     if not isinstance(content, str) or not content.strip():
@@ -69,44 +86,46 @@ def _complete(client: openai.OpenAI, model: str, temperature: float, messages: l
     return content.strip()
 
 
-def citations_from_markers(
-    text: str, passages: list[RetrievedPassage]
-) -> tuple[str, list[Citation]]:
-    """Keep markers that name a passage, drop the rest, and cite each named passage once."""
-    cited: dict[int, Citation] = {}
-
-    def keep_valid(match: re.Match) -> str:
-        numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
-        valid = [n for n in numbers if 1 <= n <= len(passages)]
-        for number in valid:
-            if number not in cited:
-                node = passages[number - 1].node.node
-                cited[number] = Citation(
-                    marker=number,
-                    article_id=node.metadata["article_id"],
-                    title=node.metadata["title"],
-                    text=node.text,
-                    start=node.metadata["start"],
-                    end=node.metadata["end"],
-                )
-        return "".join(f"[{n}]" for n in valid)
-
-    cleaned = _MARKER.sub(keep_valid, text)
-    cleaned = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
-    return cleaned, sorted(cited.values(), key=lambda c: c.marker)
-
-
 class GenerativeAnswerer:
     def __init__(self, settings: Settings) -> None:
-        self._client = build_client(settings)
-        self._model = settings.llm_model
-        self._temperature = settings.llm_temperature
+        self._settings = settings
+        self._client = openai.OpenAI(**_client_options(settings))
 
-    def answer(self, question: str, passages: list[RetrievedPassage]) -> tuple[str, list]:
+    def _request(self, messages: list[dict[str, str]]) -> dict:
+        return {
+            "model": self._settings.llm_model,
+            "temperature": self._settings.llm_temperature,
+            "messages": messages,
+        }
+
+    def answer(self, question: str, passages: list[RetrievedPassage]) -> tuple[str, list[Citation]]:
         """The cited answer, or ('', []) when the model finds the passages do not cover it."""
-        text = _complete(
-            self._client, self._model, self._temperature, build_messages(question, passages)
-        )
-        if NOT_COVERED in text:
-            return "", []
-        return citations_from_markers(text, passages)
+        with _model_errors():
+            response = self._client.chat.completions.create(
+                **self._request(build_messages(question, passages))
+            )
+        markers = MarkerStream(passages)
+        markers.feed(_reply_text(response))
+        markers.close()
+        return (markers.text, markers.citations) if markers.answered else ("", [])
+
+    async def stream(self, question: str, passages: list[RetrievedPassage]) -> AsyncIterator[str]:
+        """The model's answer token by token; closing this iterator closes the model's stream.
+
+        A client per call: an async client belongs to the event loop that made it.
+        """
+        with _model_errors():
+            async with openai.AsyncOpenAI(**_client_options(self._settings)) as client:
+                request = self._request(build_messages(question, passages))
+                async with await client.chat.completions.create(**request, stream=True) as chunks:
+                    async for chunk in chunks:
+                        if chunk.choices and chunk.choices[0].delta.content:
+                            yield chunk.choices[0].delta.content
+
+    async def condense(self, conversation: list[tuple[str, str]]) -> str:
+        with _model_errors():
+            async with openai.AsyncOpenAI(**_client_options(self._settings)) as client:
+                response = await client.chat.completions.create(
+                    **self._request(condense_messages(conversation))
+                )
+        return _reply_text(response).splitlines()[0].strip()

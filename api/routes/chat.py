@@ -1,0 +1,34 @@
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.sse import EventSourceResponse, format_sse_event
+
+from api.deps import Service
+from rag.models import Answer, ChatEvent, ChatRequest
+
+router = APIRouter(prefix="/v1", tags=["questions"])
+
+_RESPONSES = {
+    200: {
+        "description": "The answer as JSON, or with `stream: true` as Server-Sent Events "
+        "(`sources`, `citation`, `delta`, `done` or `error`; see docs/api.md).",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+    404: {"description": "An article id in `articles` is unknown."},
+    502: {"description": "The language model failed or returned garbage (not streamed)."},
+    504: {"description": "The language model did not answer in time (not streamed)."},
+}
+
+
+async def _server_sent(events: AsyncIterator[ChatEvent]) -> AsyncIterator[bytes]:
+    async for event in events:
+        yield format_sse_event(event=event.event, data_str=event.model_dump_json())
+
+
+@router.post("/chat", response_model=Answer, responses=_RESPONSES)
+async def chat(request: ChatRequest, service: Service) -> Answer | EventSourceResponse:
+    """Answer the last question of a conversation, as JSON or streamed as it is written."""
+    if not request.stream:
+        return await service.chat(request.messages, request.top_k, request.articles)
+    events = service.chat_stream(request.messages, request.top_k, request.articles)
+    return EventSourceResponse(_server_sent(events), headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,49 @@
+"""Chat turns: what to search for when the last question leans on the ones before it.
+
+Earlier answers' markers are stripped first: each answer's [n] belongs to that answer alone,
+and a stale [1] must not reach the model or the search as if it named a current passage.
+"""
+
+import re
+
+from rag.answering.evidence import key_terms
+from rag.models import ChatMessage
+
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
+_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def without_markers(text: str) -> str:
+    return _MARKERS.sub("", text).strip()
+
+
+def transcript(messages: list[ChatMessage]) -> list[tuple[str, str]]:
+    """(role, text) pairs with earlier answers' markers removed."""
+    return [(m.role, without_markers(m.content)) for m in messages]
+
+
+def names(question: str) -> list[str]:
+    """Key terms plus single capitalised words, each once, none inside another."""
+    found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
+    unique = list(dict.fromkeys(found))
+    return [t for t in unique if not any(t != other and t in other for other in unique)]
+
+
+def carry_names(messages: list[ChatMessage]) -> str:
+    """The last question plus the names and numbers of the latest earlier question that had any.
+
+    'How many GPUs does it have?' after 'What is Colossus?' searches for
+    'How many GPUs does it have? (Colossus)'; a question that already names them is unchanged.
+    """
+    question = messages[-1].content.strip()
+    asked = question.lower()
+    for message in reversed(messages[:-1]):
+        if message.role != "user":
+            continue
+        earlier = names(message.content)
+        if earlier:
+            missing = [name for name in earlier if name.lower() not in asked]
+            return f"{question} ({', '.join(missing)})" if missing else question
+    return question
