@@ -6,9 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.cors import CORSMiddleware
 
 from api.limits import BodySizeLimitMiddleware
-from api.routes import articles, ask, chat, health
+from api.routes import articles, ask, chat, health, widget
 from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.service import RagService
@@ -36,10 +37,18 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outermost, so refusals (413, 429...) also reach a widget embedded on another site.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["Content-Type", "Authorization"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+    )
     app.add_exception_handler(RagError, _rag_error)
     # Question endpoints: the ones the admin key (when required) and the rate limit guard.
     for module in (ask, chat):
         app.include_router(module.router)
-    for module in (articles, health):
+    for module in (articles, health, widget):
         app.include_router(module.router)
     return app
