@@ -4,10 +4,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from rag.config import get_settings
+from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.indexing import IngestResult
 from rag.reading import find_article_files
@@ -20,12 +21,34 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _setting_name(loc: tuple) -> str:
+    """The environment variable behind a validation error's location."""
+    if not loc:
+        return "settings"
+    field = Settings.model_fields.get(str(loc[0]))
+    alias = field.validation_alias if field else None
+    return str(alias.choices[0]) if alias else f"RAG_{str(loc[0]).upper()}"
+
+
+def _settings() -> Settings:
+    """The settings, or a one-line message naming the bad setting and exit code 2."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_setting_name(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        errors.print(f"Invalid setting {problems}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _service() -> "RagService":
     """Imported late: `rag --help` should not wait for torch to load."""
     from rag.service import RagService
 
+    settings = _settings()
     with console.status("Loading the embedding model and the index..."):
-        return RagService(get_settings())
+        return RagService(settings)
 
 
 @app.command()
@@ -35,7 +58,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Index articles (.txt, .md, .html); unchanged ones are skipped, changed ones replaced."""
-    paths = paths or [get_settings().articles_dir]
+    paths = paths or [_settings().articles_dir]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
@@ -93,9 +116,22 @@ def serve(
     import uvicorn
 
     from api.main import create_app
+    from api.observability import configure_logging
 
-    settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    settings = _settings()
+    try:
+        app = create_app(settings)
+    except ValueError as exc:
+        errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level, settings.log_json)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,  # configure_logging's handler: JSON lines with request ids
+        access_log=False,  # the app logs one line per request itself
+    )
 
 
 @app.command(name="eval")

@@ -3,13 +3,16 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from api.limits import BodySizeLimitMiddleware
+from api.observability import RequestContextMiddleware, expose_metrics
+from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
 from api.routes import articles, ask, chat, health, widget
+from api.security import AUTH_ERRORS, guard_questions
 from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.service import RagService
@@ -21,8 +24,15 @@ async def _rag_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
-    """Pass `service` to share an already loaded one (tests, notebooks)."""
+    """Pass `service` to share an already loaded one (tests, notebooks).
+
+    Raises ValueError for a setting that cannot work (an unparsable rate limit)."""
     settings = settings or (service.settings if service else get_settings())
+    question_guards = [Depends(guard_questions)]
+    question_errors = AUTH_ERRORS if settings.protect_questions else {}
+    if settings.rate_limit:
+        question_guards.insert(0, Depends(RateLimit(settings.rate_limit)))
+        question_errors = {**question_errors, **RATE_LIMIT_ERRORS}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -36,6 +46,8 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    expose_metrics(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outermost, so refusals (413, 429...) also reach a widget embedded on another site.
     app.add_middleware(
@@ -45,10 +57,12 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         allow_headers=["Content-Type", "Authorization"],
         expose_headers=["Retry-After", "X-Request-ID"],
     )
+    # Outside CORS, so every response, refusals included, carries its request id.
+    app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(RagError, _rag_error)
     # Question endpoints: the ones the admin key (when required) and the rate limit guard.
     for module in (ask, chat):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=question_guards, responses=question_errors)
     for module in (articles, health, widget):
         app.include_router(module.router)
     return app

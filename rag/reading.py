@@ -1,18 +1,26 @@
 """Read article files (.txt, .md, .html) into cleaned articles.
 
 HTML is parsed with BeautifulSoup's own parser: nothing is fetched, and scripts, styles and
-page chrome are dropped before any text is taken.
+page chrome are dropped before any text is taken. Articles sent over HTTP (JSON or an uploaded
+file) become the same `Article`.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from rag.cleaning import clean, parse_date
-from rag.models import Article
+from rag.models import Article, ArticleCreate
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+UPLOAD_CONTENT_TYPES = {
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/x-markdown": ".md",
+    "text/html": ".html",
+}
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form")
 _CHROME_TAGS = ("nav", "header", "footer", "aside")
@@ -21,6 +29,10 @@ _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 
 class ArticleError(ValueError):
     """An article that cannot be read; the message says why."""
+
+
+class UnsupportedFileTypeError(ArticleError):
+    """A file that is not .txt, .md or .html."""
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
@@ -121,3 +133,46 @@ def find_article_files(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def derive_article_id(title: str, text: str) -> str:
+    """A readable, stable id: the title's slug and a short hash of the text."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{slug}-{digest}" if slug else digest
+
+
+def article_from_create(create: ArticleCreate) -> Article:
+    return Article(
+        id=create.id or derive_article_id(create.title, create.text),
+        **create.model_dump(exclude={"id"}),
+    )
+
+
+def upload_suffix(filename: str | None, content_type: str | None) -> str:
+    """The article format of an uploaded file, by its extension or else its content type."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return suffix
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type in UPLOAD_CONTENT_TYPES:
+        return UPLOAD_CONTENT_TYPES[media_type]
+    raise UnsupportedFileTypeError(
+        f"unsupported file {filename or '(unnamed)'!r} of type {media_type or 'unknown'}: "
+        f"send .txt, .md or .html"
+    )
+
+
+def article_from_upload(filename: str | None, content_type: str | None, raw: bytes) -> Article:
+    """An uploaded file read like `rag ingest` reads it; its id is the file name's stem when
+    that is a valid id, else derived from the title and text."""
+    suffix = upload_suffix(filename, content_type)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{filename or 'the file'} is not UTF-8 text") from exc
+    stem = Path(filename or "").stem
+    if _ID_PATTERN.match(stem):
+        return article_from_text(stem, text, suffix)
+    article = article_from_text("upload", text, suffix)
+    return article.model_copy(update={"id": derive_article_id(article.title, article.text)})

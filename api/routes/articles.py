@@ -1,9 +1,39 @@
-from fastapi import APIRouter, Path
+"""The article collection: open to read, the admin key to add or delete."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from api.deps import Service
-from rag.models import ArticleDetail, ArticleSummary
+from api.security import AUTH_ERRORS, require_admin
+from rag.indexing import IngestStatus
+from rag.models import ArticleCreate, ArticleDetail, ArticleId, ArticleSummary
+from rag.reading import (
+    ArticleError,
+    UnsupportedFileTypeError,
+    article_from_create,
+    article_from_upload,
+)
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
+
+_NOT_FOUND = {404: {"description": "No article has this id."}}
+_UPLOAD_FIELDS = ("id", "title", "publisher", "date", "author", "url")
+_UPLOAD_SCHEMA = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": ".txt, .md or .html"},
+        **{
+            name: {"type": "string", "description": f"Overrides the {name} read from the file."}
+            for name in _UPLOAD_FIELDS
+        },
+    },
+}
 
 
 @router.get("", response_model=list[ArticleSummary])
@@ -11,14 +41,99 @@ def list_articles(service: Service) -> list[ArticleSummary]:
     return service.articles()
 
 
-@router.get(
-    "/{article_id}",
-    response_model=ArticleDetail,
-    responses={404: {"description": "No article has this id."}},
-)
+@router.get("/{article_id}", response_model=ArticleDetail, responses=_NOT_FOUND)
 def get_article(
     service: Service,
     article_id: str = Path(examples=["000_85aa625414b9aaa7"], max_length=128),
 ) -> ArticleDetail:
     """An article's metadata and its full cleaned text (passage offsets point into it)."""
     return service.article(article_id)
+
+
+def _validated(fields: dict) -> ArticleCreate:
+    try:
+        return ArticleCreate.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+async def _from_upload(request: Request) -> ArticleCreate:
+    """An uploaded file; the form's other fields override the metadata read from it."""
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise HTTPException(422, detail="a multipart body needs a `file` field with the article")
+    try:
+        article = article_from_upload(upload.filename, upload.content_type, await upload.read())
+    except UnsupportedFileTypeError as exc:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=str(exc)) from exc
+    except ArticleError as exc:
+        raise HTTPException(422, detail=str(exc)) from exc
+    overrides = {name: form[name] for name in _UPLOAD_FIELDS if isinstance(form.get(name), str)}
+    return _validated({**article.model_dump(exclude_none=True), **overrides})
+
+
+async def article_in_request(request: Request) -> ArticleCreate:
+    """The article in a JSON body or a multipart upload; any other body is a 415."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        return await _from_upload(request)
+    if media_type != "application/json":
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail="send the article as application/json or as a multipart/form-data `file`",
+        )
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise HTTPException(422, detail=f"the body is not valid JSON: {exc}") from exc
+    return _validated(body)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ArticleSummary,
+    dependencies=[Depends(require_admin)],
+    responses={
+        200: {"model": ArticleSummary, "description": "Already indexed with this content."},
+        201: {"description": "Added, or replaced an article with the same id."},
+        **AUTH_ERRORS,
+        413: {"description": "The body is larger than RAG_MAX_BODY_BYTES."},
+        415: {"description": "Neither JSON nor a .txt, .md or .html file."},
+        422: {"description": "The article is invalid; `detail` says why."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": ArticleCreate.model_json_schema()},
+                "multipart/form-data": {"schema": _UPLOAD_SCHEMA},
+            },
+        }
+    },
+)
+async def add_article(
+    article: Annotated[ArticleCreate, Depends(article_in_request)],
+    service: Service,
+    response: Response,
+) -> ArticleSummary:
+    """Index an article (JSON, or an uploaded .txt/.md/.html `file`). Without an id, one is
+    derived from the title and text. 201 when added or replaced, 200 when unchanged."""
+    result = (await run_in_threadpool(service.ingest, [article_from_create(article)]))[0]
+    if result.status == IngestStatus.unchanged:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"{router.prefix}/{result.article_id}"
+    stored = service.article(result.article_id)
+    return ArticleSummary(**stored.model_dump(exclude={"text"}))
+
+
+@router.delete(
+    "/{article_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[Depends(require_admin)],
+    responses={**_NOT_FOUND, **AUTH_ERRORS},
+)
+def delete_article(service: Service, article_id: Annotated[ArticleId, Path()]) -> None:
+    """Remove an article and all its passages."""
+    service.delete(article_id)
