@@ -18,12 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from api.main import create_app
+from rag.service import RagService
+from tests.conftest import make_settings
 from tests.servers import free_port, serving
+
+LLM_TIMEOUT = 2.0
 
 
 @dataclass
@@ -52,6 +58,7 @@ class FakeLLM:
 
     port: int = 0
     reply: Reply = field(default_factory=Reply)
+    queued: list[Reply] = field(default_factory=list)  # answered first, in order
     received: list[RecordedRequest] = field(default_factory=list)
     streams_finished: int = 0  # streamed replies sent to the end
     streams_abandoned: int = 0  # streamed replies whose reader went away first
@@ -71,7 +78,17 @@ class FakeLLM:
         with self._lock:
             self.received.clear()
             self.reply = Reply()
+            self.queued.clear()
             self.streams_finished = self.streams_abandoned = 0
+
+    def then(self, *contents: str) -> None:
+        """The next requests get these answers, in order, before the standing reply."""
+        with self._lock:
+            self.queued.extend(Reply(content=content) for content in contents)
+
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            return self.queued.pop(0) if self.queued else self.reply
 
     def answer(self, content: str | None) -> None:
         self.reply = Reply(content=content)
@@ -144,7 +161,7 @@ def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
         except ValueError:
             body = raw.decode(errors="replace")
         fake._record(RecordedRequest(request.url.path, dict(request.headers), body))
-        reply = fake.reply
+        reply = fake._next_reply()
         deadline = time.monotonic() + reply.delay
         while time.monotonic() < deadline and not stopping.is_set():
             await asyncio.sleep(0.05)
@@ -185,3 +202,25 @@ def fake_llm() -> Iterator[FakeLLM]:
             yield fake
     finally:
         stopping.set()
+
+
+@pytest.fixture(scope="module")
+def gen_service(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
+    """A generative service over the default corpus, talking to the module's fake model."""
+    settings = make_settings(
+        tmp_path_factory.mktemp("gen-index"),
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test",
+        llm_timeout=LLM_TIMEOUT,
+        llm_max_retries=0,
+    )
+    rag = RagService(settings)
+    rag.ensure_corpus()
+    return rag
+
+
+@pytest.fixture(scope="module")
+def gen_client(gen_service: RagService) -> Iterator[TestClient]:
+    # Unhandled errors come back as HTTP 500 instead of being raised into the test.
+    with TestClient(create_app(service=gen_service), raise_server_exceptions=False) as client:
+        yield client

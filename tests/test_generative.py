@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from rag.answering.generative import NOT_COVERED
 from rag.errors import LLMTimeoutError
 from rag.models import Answer
 from rag.service import NOT_COVERED_ANSWER, RagService
-from tests.conftest import make_settings
 
 if TYPE_CHECKING:
     from tests.fake_llm import FakeLLM
@@ -23,31 +20,7 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.fake_llm"]
 
 QUESTION = "How much did Musk offer for OpenAI?"
-LLM_TIMEOUT = 2.0
 _BLOCK = re.compile(r"<passage ([^>]*)>\n(.*?)\n</passage>", re.S)
-
-
-@pytest.fixture(scope="module")
-def gen_service(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
-    """One generative service over the default corpus for the module (the model loads once)."""
-    settings = make_settings(
-        tmp_path_factory.mktemp("gen-index"),
-        openai_base_url=fake_llm.base_url,
-        openai_api_key="test",
-        llm_timeout=LLM_TIMEOUT,
-        llm_max_retries=0,
-    )
-    rag = RagService(settings)
-    rag.ensure_corpus()
-    return rag
-
-
-@pytest.fixture(scope="module")
-def gen_client(gen_service: RagService) -> Iterator[TestClient]:
-    # Unhandled errors come back as HTTP 500 instead of being raised into the test.
-    app = create_app(service=gen_service)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 @pytest.fixture(autouse=True)
@@ -184,21 +157,24 @@ def test_model_http_error_is_502(gen_client: TestClient, fake_llm: FakeLLM, stat
     assert len(fake_llm.requests) == 1  # llm_max_retries=0 is honoured
 
 
-def test_slow_model_is_504_after_the_timeout(gen_client: TestClient, fake_llm: FakeLLM) -> None:
-    fake_llm.stall(LLM_TIMEOUT + 3)
+def test_slow_model_is_504_after_the_timeout(
+    gen_client: TestClient, gen_service: RagService, fake_llm: FakeLLM
+) -> None:
+    timeout = gen_service.settings.llm_timeout
+    fake_llm.stall(timeout + 3)
     started = time.monotonic()
     response = gen_client.post("/v1/ask", json={"question": QUESTION})
     elapsed = time.monotonic() - started
     assert response.status_code == 504
     assert "in time" in response.json()["detail"]
-    assert LLM_TIMEOUT <= elapsed < LLM_TIMEOUT + 2.5
+    assert timeout <= elapsed < timeout + 2.5
     assert len(fake_llm.requests) == 1
 
 
 def test_slow_model_raises_timeout_from_the_library(
     gen_service: RagService, fake_llm: FakeLLM
 ) -> None:
-    fake_llm.stall(LLM_TIMEOUT + 3)
+    fake_llm.stall(gen_service.settings.llm_timeout + 3)
     with pytest.raises(LLMTimeoutError):
         gen_service.ask(QUESTION)
 

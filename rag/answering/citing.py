@@ -94,9 +94,6 @@ class MarkerStream:
         if not self._released:
             self._held += text
             if len(self.citations) == known:
-                if self._held:  # the held text keeps the whitespace that followed it
-                    self._held += self._space
-                    self._space = ""
                 return []
             if NOT_COVERED in self._held:
                 self._declined = True
