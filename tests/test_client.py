@@ -1,0 +1,190 @@
+"""RagClient and AsyncRagClient against the real app served by uvicorn (no mocks)."""
+
+import asyncio
+import re
+
+import httpx
+import pytest
+
+from rag.client import (
+    DEFAULT_URL,
+    AsyncRagClient,
+    InvalidRequestError,
+    NotFoundError,
+    RagClient,
+    RagServiceError,
+)
+from rag.models import (
+    Answer,
+    ChatMessage,
+    CitationEvent,
+    DeltaEvent,
+    DoneEvent,
+    SourcesEvent,
+)
+from rag.service import RagService
+from tests.conftest import DEFAULT_IDS
+
+OFFER = "How much did Musk offer for OpenAI?"
+
+
+@pytest.fixture(scope="module")
+def rag(live_server: str) -> RagClient:
+    with RagClient(live_server) as client:
+        yield client
+
+
+def _markers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_ask_returns_the_answer_the_library_gives(rag: RagClient, service: RagService) -> None:
+    answer = rag.ask(OFFER, top_k=3)
+    local = service.ask(OFFER, top_k=3)
+    assert isinstance(answer, Answer)
+    assert answer.answered and "97.4 billion" in answer.answer
+    assert answer.model_dump(exclude={"timings"}) == local.model_dump(exclude={"timings"})
+    assert _markers(answer.answer) == {c.marker for c in answer.citations}
+    assert len(answer.passages) == 3
+
+
+def test_citations_point_into_the_articles_text(rag: RagClient) -> None:
+    answer = rag.ask("Who leads the Stargate project?")
+    assert answer.citations
+    for citation in answer.citations:
+        article = rag.article(citation.article_id)
+        assert article.title == citation.title
+        assert article.text[citation.start : citation.end] == citation.text
+
+
+def test_ask_limited_to_articles(rag: RagClient) -> None:
+    only = DEFAULT_IDS[0]
+    answer = rag.ask("How many H100s does Colossus have?", articles=[only])
+    assert answer.passages
+    assert {p.article_id for p in answer.passages} == {only}
+
+
+def test_articles_and_article(rag: RagClient) -> None:
+    summaries = rag.articles()
+    assert sorted(a.id for a in summaries) == DEFAULT_IDS
+    assert all(a.passages > 0 and a.title for a in summaries)
+    detail = rag.article(summaries[0].id)
+    assert detail.id == summaries[0].id
+    assert detail.title == summaries[0].title
+    assert len(detail.text) > 1000
+
+
+def test_chat_answers_a_follow_up(rag: RagClient) -> None:
+    first = rag.chat("Who leads the Stargate project?")
+    answer = rag.chat(
+        [
+            ChatMessage(role="user", content="Who leads the Stargate project?"),
+            {"role": "assistant", "content": first.answer},
+            {"role": "user", "content": "How much will they invest?"},
+        ]
+    )
+    assert answer.query != "How much will they invest?"  # made standalone
+    assert "Stargate" in answer.query
+    assert answer.answered
+    assert _markers(answer.answer) == {c.marker for c in answer.citations}
+
+
+def test_chat_events_arrive_in_the_documented_order(rag: RagClient) -> None:
+    events = list(rag.chat_events(OFFER))
+    assert isinstance(events[0], SourcesEvent)
+    assert isinstance(events[-1], DoneEvent)
+    assert events[0].query == OFFER and events[0].passages
+    cited: set[int] = set()
+    for event in events[1:-1]:
+        if isinstance(event, CitationEvent):
+            cited.add(event.citation.marker)
+        elif isinstance(event, DeltaEvent):
+            assert _markers(event.text) <= cited  # each citation precedes its marker
+    done = events[-1].answer
+    assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == done.answer
+    assert cited == {c.marker for c in done.citations}
+
+
+def test_chat_stream_yields_the_answer_text(rag: RagClient) -> None:
+    pieces = list(rag.chat_stream(OFFER))
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces) == rag.chat(OFFER).answer
+
+
+def test_unknown_article_is_a_typed_not_found(rag: RagClient) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        rag.article("no_such_article")
+    assert caught.value.status_code == 404
+    assert caught.value.detail == "unknown article id: no_such_article"
+    assert "unknown article id: no_such_article" in str(caught.value)
+    with pytest.raises(NotFoundError, match="unknown article id: missing_one"):
+        rag.ask(OFFER, articles=["missing_one"])
+
+
+def test_article_ids_are_sent_as_one_path_segment(rag: RagClient) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        rag.article("../ask")
+    assert caught.value.status_code == 404
+
+
+def test_invalid_requests_are_typed_validation_errors(rag: RagClient) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        rag.ask("   ")
+    assert caught.value.status_code == 422
+    assert isinstance(caught.value.detail, list)
+    assert "question" in str(caught.value)
+    with pytest.raises(InvalidRequestError, match="top_k"):
+        rag.ask(OFFER, top_k=0)
+    assert issubclass(InvalidRequestError, RagServiceError)
+
+
+def test_stream_refusals_raise_before_any_event(rag: RagClient) -> None:
+    conversation = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    with pytest.raises(InvalidRequestError, match="last message must be the user's question"):
+        next(rag.chat_stream(conversation))
+    with pytest.raises(NotFoundError, match="missing_one"):
+        next(rag.chat_events(OFFER, articles=["missing_one"]))
+
+
+def test_base_url_comes_from_rag_url(live_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_URL", live_server + "/")
+    with RagClient() as client:
+        assert client.base_url == live_server
+        assert len(client.articles()) == len(DEFAULT_IDS)
+    monkeypatch.delenv("RAG_URL")
+    with RagClient() as client:
+        assert client.base_url == DEFAULT_URL
+
+
+def test_api_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_API_KEY", "k" * 20)
+    with RagClient("http://127.0.0.1:1") as client:
+        assert client._http.headers["Authorization"] == "Bearer " + "k" * 20
+    with RagClient("http://127.0.0.1:1", api_key="x" * 16) as client:
+        assert client._http.headers["Authorization"] == "Bearer " + "x" * 16
+
+
+def test_an_unreachable_service_is_an_httpx_error() -> None:
+    with RagClient("http://127.0.0.1:9", timeout=2) as client, pytest.raises(httpx.ConnectError):
+        client.articles()
+
+
+def test_async_client_makes_the_same_calls(live_server: str, service: RagService) -> None:
+    async def scenario() -> None:
+        async with AsyncRagClient(live_server, timeout=30) as client:
+            answer, articles = await asyncio.gather(client.ask(OFFER), client.articles())
+            assert answer.model_dump(exclude={"timings"}) == service.ask(OFFER).model_dump(
+                exclude={"timings"}
+            )
+            assert sorted(a.id for a in articles) == DEFAULT_IDS
+            assert (await client.article(DEFAULT_IDS[1])).id == DEFAULT_IDS[1]
+            streamed = [piece async for piece in client.chat_stream(OFFER)]
+            assert "".join(streamed) == (await client.chat(OFFER)).answer
+            events = [event async for event in client.chat_events(OFFER)]
+            assert isinstance(events[0], SourcesEvent) and isinstance(events[-1], DoneEvent)
+            with pytest.raises(NotFoundError, match="unknown article id: nope"):
+                await client.article("nope")
+            with pytest.raises(InvalidRequestError, match="question"):
+                await client.ask("")
+
+    asyncio.run(scenario())
