@@ -1,19 +1,31 @@
 """The article index: passages in a Chroma collection (through llama-index) and a registry of
 articles beside it.
 
-The registry record is written last and names the content hash its passages carry, so an
-article counts as indexed only once all its passages are in. `repair()` removes passages that
-no finished registry record vouches for (left by a crash mid-ingest).
+Each version of an article has its own passage ids (`<article>:<hash>:<n>`), and the registry
+record names the content hash of the version that counts. An ingest writes the new passages,
+then the registry record (the commit point), then deletes the previous version's passages; a
+delete removes the record first. So every registry record vouches for a whole set of passages,
+and readers that keep to vouched passages (`all_passages`, `vouched_hashes`) never see half an
+article. `repair()` at start removes what a crash left unvouched: it undoes an ingest stopped
+before its commit and finishes one stopped after it.
+
+Writers are serialised within a process, and across processes on one embedded index by a lock
+file beside it (`rag ingest` while `rag serve` runs).
 """
 
 import hashlib
 import json
+import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 from chromadb.api import ClientAPI
+from filelock import FileLock
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -26,6 +38,10 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 # The registry is only ever read by id, never searched: a constant one-number vector stands in
 # for the embedding Chroma requires of every record.
 _NO_VECTOR = [1.0]
+# Passages per Chroma write: bounded requests, and progress a crash test can observe.
+WRITE_BATCH = 32
+
+log = logging.getLogger(__name__)
 
 
 class IngestStatus(StrEnum):
@@ -60,32 +76,77 @@ class ArticleIndex:
         self._embed_model = embed_model
         self._splitter = splitter
         self._fingerprint = fingerprint
-        self._write_lock = threading.Lock()
+        self._thread_lock = threading.Lock()
+        store = client.get_settings()
+        self._process_lock = (
+            FileLock(Path(store.persist_directory) / f"{collection}.write.lock")
+            if store.is_persistent and store.persist_directory
+            else nullcontext()
+        )
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._thread_lock, self._process_lock:
+            yield
 
     def _content_hash(self, article: Article) -> str:
         payload = json.dumps([self._fingerprint, article.model_dump()], sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
+    def _indexed_hash(self, article_id: str) -> tuple[str | None, int]:
+        found = self._registry.get(ids=[article_id], include=["metadatas"])
+        if not found["ids"]:
+            return None, 0
+        return found["metadatas"][0]["content_hash"], found["metadatas"][0]["passages"]
+
+    def _passages_of(self, article_id: str, content_hash: str, same: bool = True) -> dict:
+        """A `where` for an article's passages of one version (or of every other version)."""
+        return {
+            "$and": [
+                {"article_id": article_id},
+                {"content_hash": content_hash if same else {"$ne": content_hash}},
+            ]
+        }
+
     def ingest(self, article: Article) -> IngestResult:
-        """Index an article; unchanged content is left alone, changed content replaced."""
+        """Index an article; unchanged content is left alone, changed content replaced.
+
+        Embedding, the slow part, runs outside the write lock; the hash is checked again inside
+        it, so concurrent ingests of one article end with one copy."""
         content_hash = self._content_hash(article)
-        with self._write_lock:
-            existing = self._registry.get(ids=[article.id], include=["metadatas"])
-            if existing["ids"]:
-                meta = existing["metadatas"][0]
-                if meta["content_hash"] == content_hash:
-                    return IngestResult(article.id, IngestStatus.unchanged, meta["passages"])
-            passages = self._splitter.split(article, content_hash)
-            self._embed_model(passages)
-            self._passages.delete(where={"article_id": article.id})
-            self.vector_store.add(passages)
+        indexed, count = self._indexed_hash(article.id)
+        if indexed == content_hash:
+            return IngestResult(article.id, IngestStatus.unchanged, count)
+        passages = self._splitter.split(article, content_hash)
+        for number, passage in enumerate(passages):
+            passage.id_ = f"{article.id}:{content_hash[:12]}:{number:04d}"
+        self._embed_model(passages)
+        with self._writing():
+            indexed, count = self._indexed_hash(article.id)
+            if indexed == content_hash:
+                return IngestResult(article.id, IngestStatus.unchanged, count)
+            # Leftovers of this very version, from a writer that died before its commit.
+            self._passages.delete(where=self._passages_of(article.id, content_hash))
+            batches = range(0, len(passages), WRITE_BATCH)
+            for number, start in enumerate(batches, start=1):
+                self.vector_store.add(passages[start : start + WRITE_BATCH])
+                log.debug(
+                    "passages written",
+                    extra={"article_id": article.id, "batch": number, "batches": len(batches)},
+                )
             self._registry.upsert(
                 ids=[article.id],
                 documents=[article.text],
                 embeddings=[_NO_VECTOR],
                 metadatas=[self._registry_metadata(article, content_hash, len(passages))],
             )
-        status = IngestStatus.updated if existing["ids"] else IngestStatus.added
+            log.debug("article committed", extra={"article_id": article.id})
+            self._passages.delete(where=self._passages_of(article.id, content_hash, same=False))
+        status = IngestStatus.updated if indexed else IngestStatus.added
+        log.info(
+            "article indexed",
+            extra={"article_id": article.id, "status": str(status), "passages": len(passages)},
+        )
         return IngestResult(article.id, status, len(passages))
 
     @staticmethod
@@ -94,20 +155,25 @@ class ArticleIndex:
         return {**meta, "content_hash": content_hash, "passages": passages}
 
     def delete(self, article_id: str) -> None:
-        with self._write_lock:
+        with self._writing():
             if not self._registry.get(ids=[article_id], include=[])["ids"]:
                 raise ArticleNotFoundError(article_id)
             self._registry.delete(ids=[article_id])
             self._passages.delete(where={"article_id": article_id})
+        log.info("article deleted", extra={"article_id": article_id})
+
+    def vouched_hashes(self) -> dict[str, str]:
+        """Article id to the content hash of its indexed version."""
+        registry = self._registry.get(include=["metadatas"])
+        return {
+            id_: meta["content_hash"]
+            for id_, meta in zip(registry["ids"], registry["metadatas"], strict=True)
+        }
 
     def repair(self) -> int:
-        """Delete passages no finished registry record vouches for; returns how many."""
-        with self._write_lock:
-            registry = self._registry.get(include=["metadatas"])
-            expected = {
-                id_: meta["content_hash"]
-                for id_, meta in zip(registry["ids"], registry["metadatas"], strict=True)
-            }
+        """Delete passages no registry record vouches for; returns how many."""
+        with self._writing():
+            expected = self.vouched_hashes()
             passages = self._passages.get(include=["metadatas"])
             orphans = [
                 id_
@@ -116,6 +182,9 @@ class ArticleIndex:
             ]
             if orphans:
                 self._passages.delete(ids=orphans)
+                log.warning(
+                    "removed passages of unfinished writes", extra={"passages": len(orphans)}
+                )
             return len(orphans)
 
     def summaries(self) -> list[ArticleSummary]:
@@ -135,8 +204,16 @@ class ArticleIndex:
         return ArticleDetail(id=article_id, text=found["documents"][0], **found["metadatas"][0])
 
     def all_passages(self) -> list[TextNode]:
-        """Every indexed passage, for the lexical index and the corpus vocabulary."""
-        return self.vector_store.get_nodes(node_ids=None)
+        """Every passage of every indexed article, for the lexical index and the vocabulary.
+
+        The registry is read first: a version it vouches for has all its passages written, so
+        a write in progress is never half seen."""
+        vouched = self.vouched_hashes()
+        return [
+            node
+            for node in self.vector_store.get_nodes(node_ids=None)
+            if vouched.get(node.metadata["article_id"]) == node.metadata["content_hash"]
+        ]
 
     def embeddings(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         found = self._passages.get(ids=passage_ids, include=["embeddings"])

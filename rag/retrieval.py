@@ -56,6 +56,7 @@ class _LexicalSnapshot:
 
     def __init__(self, index: ArticleIndex) -> None:
         nodes = index.all_passages()
+        self.content_hashes = sorted({node.metadata["content_hash"] for node in nodes})
         self.vocabulary: set[str] = set()
         for node in nodes:
             self.vocabulary.update(words(node.get_content()))
@@ -104,17 +105,18 @@ class HybridRetriever:
         if lexical.bm25 is None:
             return []
         wanted = set(article_ids) if article_ids else None
-        filters = (
-            MetadataFilters(
-                filters=[
-                    MetadataFilter(
-                        key="article_id", operator=FilterOperator.IN, value=sorted(wanted)
-                    )
-                ]
+        # Dense hits come only from the article versions this snapshot holds, never from a
+        # write in progress (rag/indexing.py).
+        conditions = [
+            MetadataFilter(
+                key="content_hash", operator=FilterOperator.IN, value=lexical.content_hashes
             )
-            if wanted
-            else None
-        )
+        ]
+        if wanted:
+            conditions.append(
+                MetadataFilter(key="article_id", operator=FilterOperator.IN, value=sorted(wanted))
+            )
+        filters = MetadataFilters(filters=conditions)
         candidates = max(top_k, 10)
         fusion = QueryFusionRetriever(
             [
@@ -137,6 +139,7 @@ class HybridRetriever:
             return []
         stored = self._index.embeddings([n.node.node_id for n in fused])
         query = np.asarray(question.embedding)
+        # A passage of this snapshot may have been replaced since; it is left out.
         return [
             RetrievedPassage(
                 node=n,
@@ -144,4 +147,5 @@ class HybridRetriever:
                 relevance=float(np.dot(query, stored[n.node.node_id])),
             )
             for n in fused
+            if n.node.node_id in stored
         ]
