@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api.limits import BodySizeLimitMiddleware
 from api.observability import RequestContextMiddleware, expose_metrics
 from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
-from api.routes import articles, ask, chat, health, widget
+from api.routes import articles, ask, chat, health, openai_compat, widget
 from api.security import AUTH_ERRORS, guard_questions
 from rag.config import Settings, get_settings
 from rag.errors import RagError
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(RagError, _rag_error)
     # Question endpoints: the ones the admin key (when required) and the rate limit guard.
-    for module in (ask, chat):
+    for module in (ask, chat, openai_compat):
         app.include_router(module.router, dependencies=question_guards, responses=question_errors)
     for module in (articles, health, widget):
         app.include_router(module.router)

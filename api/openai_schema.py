@@ -1,0 +1,225 @@
+"""The part of OpenAI's chat-completions wire format the service speaks (docs/client.md).
+
+Requests are validated here, so that anything the service cannot honour (several choices,
+tools, JSON output, images) is refused with a message naming the parameter, while harmless
+sampling options are ignored.
+"""
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from rag.models import ArticleFilter, ChatMessage, ChatRequest, Citation, Mode, TopK
+
+MODEL_ID = "news-rag"
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["text"]
+    text: str
+
+
+class CompletionMessage(BaseModel):
+    """`tool` messages are refused with the tools themselves; `name` and the like are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "developer", "user", "assistant"]
+    content: str | list[ContentPart]
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _text_parts_only(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for part in value:
+                kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+                if kind != "text":
+                    raise ValueError(f"content parts of type {kind!r} are not supported, only text")
+        return value
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(part.text for part in self.content)
+
+
+def _describe(error: ValidationError) -> str:
+    return "; ".join(
+        ".".join(str(part) for part in e["loc"]) + f": {e['msg']}" if e["loc"] else e["msg"]
+        for e in error.errors(include_url=False)
+    )
+
+
+class ChatCompletionRequest(BaseModel):
+    """Parameters not listed here (temperature, max_tokens, stream_options, user, seed...)
+    change nothing in a cited answer and are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str = Field(examples=[MODEL_ID])
+    messages: list[CompletionMessage] = Field(min_length=1)
+    stream: bool = False
+    n: int = 1
+    tools: list[Any] | None = None
+    functions: list[Any] | None = None
+    tool_choice: Any = None
+    function_call: Any = None
+    response_format: dict[str, Any] | None = None
+    logprobs: bool | None = None
+    top_k: TopK = Field(default=None, description="Extension: passages to retrieve.")
+    articles: ArticleFilter = Field(default=None, description="Extension: only these articles.")
+
+    @field_validator("n")
+    @classmethod
+    def _one_choice(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError("only n=1 is supported: the service gives one cited answer")
+        return value
+
+    @field_validator("tools", "functions")
+    @classmethod
+    def _no_tools(cls, value: list[Any] | None) -> list[Any] | None:
+        if value:
+            raise ValueError("tools and function calling are not supported")
+        return value
+
+    @field_validator("tool_choice", "function_call")
+    @classmethod
+    def _no_tool_choice(cls, value: Any) -> Any:
+        if value not in (None, "none", "auto"):
+            raise ValueError("tools and function calling are not supported")
+        return value
+
+    @field_validator("response_format")
+    @classmethod
+    def _text_format(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value and value.get("type") != "text":
+            raise ValueError("only the 'text' response format is supported")
+        return value
+
+    @field_validator("logprobs")
+    @classmethod
+    def _no_logprobs(cls, value: bool | None) -> bool | None:
+        if value:
+            raise ValueError("logprobs are not supported")
+        return value
+
+    def chat_request(self) -> ChatRequest:
+        """The conversation as the service's own chat request; system messages are dropped.
+
+        Raises ValueError with the service's rule that the conversation breaks."""
+        conversation = []
+        for index, message in enumerate(self.messages):
+            if message.role not in ("user", "assistant"):
+                continue
+            try:
+                conversation.append(ChatMessage(role=message.role, content=message.text))
+            except ValidationError as error:
+                raise ValueError(f"messages.{index}.{_describe(error)}") from error
+        if not conversation:
+            raise ValueError("messages: the conversation has no user message")
+        try:
+            return ChatRequest(messages=conversation, top_k=self.top_k, articles=self.articles)
+        except ValidationError as error:
+            raise ValueError(_describe(error)) from error
+
+
+class RagInfo(BaseModel):
+    """Extension: how the answer came about."""
+
+    answered: bool = Field(description="False when the articles do not hold the answer.")
+    mode: Mode
+    query: str = Field(description="What was searched (a follow-up made standalone).")
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+    refusal: None = None
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    logprobs: None = None
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: None = None
+    citations: list[Citation] = Field(
+        description="Extension: the source of every [n] marker in the content."
+    )
+    rag: RagInfo
+
+
+class ChunkDelta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: ChunkDelta
+    finish_reason: Literal["stop"] | None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """One streamed piece; the last one also carries `citations` and `rag`."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    citations: list[Citation] | None = None
+    rag: RagInfo | None = None
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class ErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def completion_id() -> tuple[str, int]:
+    """A fresh id and creation time for one completion (shared by all its chunks)."""
+    return f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+
+
+def sources_text(citations: list[Citation]) -> str:
+    """The list that ends the content: `[1] Title (publisher, date)`, one line per marker."""
+    if not citations:
+        return ""
+    lines = []
+    for citation in citations:
+        source = ", ".join(filter(None, [citation.publisher, citation.date]))
+        lines.append(f"[{citation.marker}] {citation.title}" + (f" ({source})" if source else ""))
+    return "\n\nSources:\n" + "\n".join(lines)

@@ -1,0 +1,218 @@
+"""OpenAI-compatible endpoints, so OpenAI's SDKs and chat front ends use the service unchanged.
+
+A completion is the service's chat answer: the cited text followed by its sources, with the
+structured citations in the extra `citations` field. Failures on these routes, validation
+included, come in OpenAI's error shape instead of `{"detail": ...}` (docs/client.md).
+"""
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import aclosing
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.sse import EventSourceResponse, format_sse_event
+
+from api.deps import Service
+from api.openai_schema import (
+    MODEL_ID,
+    AssistantMessage,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    Choice,
+    ChunkChoice,
+    ChunkDelta,
+    ErrorBody,
+    ErrorResponse,
+    ModelCard,
+    ModelList,
+    RagInfo,
+    completion_id,
+    sources_text,
+)
+from rag.errors import RagError
+from rag.models import Answer, ChatEvent, DeltaEvent, DoneEvent, ErrorEvent
+
+MODEL_CREATED = 1_767_225_600  # 2026-01-01: a stable `created` for the one model
+
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+class CompletionError(Exception):
+    """A refusal with OpenAI's `param` and `code`."""
+
+    def __init__(
+        self, status_code: int, message: str, param: str | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code, self.param, self.code = status_code, param, code
+
+
+def _error_body(
+    status_code: int, message: str, param: str | None = None, code: str | None = None
+) -> ErrorResponse:
+    error_type = _ERROR_TYPES.get(status_code, "server_error" if status_code >= 500 else "error")
+    return ErrorResponse(error=ErrorBody(message=message, type=error_type, param=param, code=code))
+
+
+def _openai_error(
+    status_code: int,
+    message: str,
+    param: str | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = _error_body(status_code, message, param, code).model_dump()
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _validation_error(error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 as OpenAI's 400, naming the first offending parameter."""
+    problems = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"] if part != "body")
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append((where, f"{where}: {message}" if where else message))
+    param = problems[0][0] or None if problems else None
+    return _openai_error(400, "; ".join(text for _, text in problems), param=param)
+
+
+class OpenAIErrorRoute(APIRoute):
+    """Routes whose every failure is answered in OpenAI's error shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_in_openai_shape(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as error:
+                return _validation_error(error)
+            except CompletionError as error:
+                return _openai_error(error.status_code, str(error), error.param, error.code)
+            except HTTPException as error:
+                return _openai_error(error.status_code, str(error.detail), headers=error.headers)
+            except RagError as error:
+                return _openai_error(error.status_code, str(error))
+
+        return handle_in_openai_shape
+
+
+router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], route_class=OpenAIErrorRoute)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        400: "Invalid or unsupported parameters.",
+        404: "Unknown model or article id.",
+        502: "The language model failed (not streamed).",
+        504: "The language model did not answer in time (not streamed).",
+    }.items()
+}
+
+
+@router.get("/models", response_model=ModelList)
+def list_models() -> ModelList:
+    """The one model: the service itself."""
+    return ModelList(data=[ModelCard(id=MODEL_ID, created=MODEL_CREATED, owned_by="news-rag")])
+
+
+def _rag_info(answer: Answer) -> RagInfo:
+    return RagInfo(answered=answer.answered, mode=answer.mode, query=answer.query)
+
+
+def _completion(answer: Answer, completion: str, created: int) -> ChatCompletion:
+    content = answer.answer + sources_text(answer.citations)
+    return ChatCompletion(
+        id=completion,
+        created=created,
+        model=MODEL_ID,
+        choices=[Choice(message=AssistantMessage(content=content))],
+        citations=answer.citations,
+        rag=_rag_info(answer),
+    )
+
+
+async def _chunks(
+    events: AsyncIterator[ChatEvent], completion: str, created: int
+) -> AsyncIterator[bytes]:
+    """The service's events as OpenAI chunks: role, the text, the sources, stop, [DONE]."""
+
+    def chunk(delta: ChunkDelta, last: Answer | None = None) -> bytes:
+        """`finish_reason` is always sent; `citations` and `rag` only with the last chunk."""
+        extra = {"citations": last.citations, "rag": _rag_info(last)} if last else {}
+        piece = ChatCompletionChunk(
+            id=completion,
+            created=created,
+            model=MODEL_ID,
+            choices=[ChunkChoice(delta=delta, finish_reason="stop" if last else None)],
+            **extra,
+        )
+        data = piece.model_dump_json(exclude=None if last else {"citations", "rag"})
+        return format_sse_event(data_str=data)
+
+    yield chunk(ChunkDelta(role="assistant", content=""))
+    async with aclosing(events):
+        async for event in events:
+            if isinstance(event, DeltaEvent):
+                yield chunk(ChunkDelta(content=event.text))
+            elif isinstance(event, ErrorEvent):
+                body = _error_body(event.status, event.detail, None, None)
+                yield format_sse_event(
+                    data_str=ErrorResponse.model_validate(body).model_dump_json()
+                )
+                return
+            elif isinstance(event, DoneEvent):
+                if event.answer.citations:
+                    yield chunk(ChunkDelta(content=sources_text(event.answer.citations)))
+                yield chunk(ChunkDelta(), last=event.answer)
+    yield format_sse_event(data_str="[DONE]")
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={
+        200: {
+            "description": "A `chat.completion`, or with `stream: true` `chat.completion.chunk`"
+            " Server-Sent Events ending in `data: [DONE]`.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **_ERRORS,
+    },
+)
+async def chat_completions(
+    request: ChatCompletionRequest, service: Service
+) -> ChatCompletion | EventSourceResponse:
+    """Answer the conversation's last user message from the articles, every point cited.
+
+    System messages are ignored; `model` must be the one `GET /v1/models` lists."""
+    if request.model != MODEL_ID:
+        raise CompletionError(
+            404,
+            f"the model {request.model!r} does not exist; use {MODEL_ID!r}",
+            param="model",
+            code="model_not_found",
+        )
+    try:
+        chat = request.chat_request()
+    except ValueError as error:
+        raise CompletionError(400, str(error), param="messages") from error
+    completion, created = completion_id()
+    if not request.stream:
+        answer = await service.chat(chat.messages, chat.top_k, chat.articles)
+        return _completion(answer, completion, created)
+    events = service.chat_stream(chat.messages, chat.top_k, chat.articles)
+    return EventSourceResponse(
+        _chunks(events, completion, created), headers={"Cache-Control": "no-cache"}
+    )
