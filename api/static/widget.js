@@ -80,7 +80,7 @@
 
     .header {
       display: flex; align-items: center; gap: 12px; padding: 14px 14px 14px 18px;
-      background: linear-gradient(135deg, #1d4ed8, #1e40af); color: #fff;
+      background: #1d4ed8 linear-gradient(135deg, #1d4ed8, #1e40af); color: #fff;
     }
     .avatar {
       flex: none; width: 36px; height: 36px; border-radius: 50%;
@@ -237,7 +237,7 @@
           <span class="avatar">${ICONS.news}</span>
           <div class="heading">
             <h2 class="title" id="title"></h2>
-            <p class="subtitle">Answers quoted and cited from the articles</p>
+            <p class="subtitle">Cited answers from the news articles</p>
           </div>
           <button class="icon-button close" type="button" aria-label="Close chat">
             ${ICONS.close}
@@ -366,6 +366,7 @@
   const sourceView = $(".source");
   $(".title").textContent = config.title;
   panel.setAttribute("aria-label", config.title);
+  toggle.setAttribute("aria-label", `Chat: ${config.title}`);
 
   /** Completed turns only: a failed or stopped question is not part of the conversation. */
   const history = [];
@@ -379,7 +380,6 @@
   function setOpen(open, { focus = true } = {}) {
     panel.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
-    toggle.setAttribute("aria-label", open ? "Close chat" : `Open chat: ${config.title}`);
     toggle.innerHTML = open ? ICONS.close : ICONS.chat;
     if (!open) closeSource({ focus: false });
     if (focus) (open ? question : toggle).focus();
@@ -427,8 +427,11 @@
     sourceView.hidden = false;
     log.inert = form.inert = true;
     $(".back").focus();
+    // Keep the title in view unless the highlighted sentence would then be out of sight.
     const body = $(".source-body");
-    body.scrollTop = Math.max(0, quote.querySelector("mark").offsetTop - body.offsetTop - 60);
+    const top = body.getBoundingClientRect().top;
+    const mark = quote.querySelector("mark").getBoundingClientRect();
+    body.scrollTop = mark.bottom - top > body.clientHeight ? mark.top - top - 48 : 0;
   }
 
   function closeSource({ focus = true } = {}) {
