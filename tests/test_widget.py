@@ -167,7 +167,7 @@ def test_demo_page_streams_an_answer_and_opens_its_source(
 
 
 def test_follow_up_sends_the_conversation_and_keeps_each_answers_sources(
-    page: Page, live_server: str
+    page: Page, screenshot: Callable[[str], Path], live_server: str
 ) -> None:
     first_question = "Who leads the Stargate project?"
     follow_up = "How much will they invest?"
@@ -182,6 +182,7 @@ def test_follow_up_sends_the_conversation_and_keeps_each_answers_sources(
     open_widget(page)
     ask(page, first_question)
     ask(page, follow_up)
+    screenshot("widget-conversation")
 
     first = service_answer(live_server, [{"role": "user", "content": first_question}])
     conversation = [

@@ -74,9 +74,6 @@
       .panel { right: 8px; left: 8px; bottom: 88px; width: auto; height: calc(100vh - 104px); }
       .toggle { right: 16px; bottom: 16px; }
     }
-    @media (prefers-reduced-motion: reduce) {
-      .panel, .toggle, .dot { animation: none !important; transition: none !important; }
-    }
 
     .header {
       display: flex; align-items: center; gap: 12px; padding: 14px 14px 14px 18px;
@@ -101,7 +98,7 @@
 
     .log {
       flex: 1; overflow-y: auto; padding: 18px 16px 8px;
-      display: flex; flex-direction: column; gap: 12px; scroll-behavior: smooth;
+      display: flex; flex-direction: column; gap: 12px;
     }
     .msg {
       max-width: 88%; padding: 10px 14px; border-radius: 16px;
@@ -195,6 +192,10 @@
     }
     mark { background: #fde68a; color: var(--text); padding: 1px 2px; border-radius: 3px; }
     .source-note { margin: 10px 0 0; font-size: 12px; color: var(--muted); }
+
+    @media (prefers-reduced-motion: reduce) {
+      .panel, .toggle, .dot, .source { animation: none; transition: none; }
+    }
   `;
 
   const ICONS = {
@@ -514,13 +515,19 @@
         this.bubble.classList.add("declined");
         this.bubble.prepend(el("span", { class: "label", text: "Not in the articles" }));
       }
-      const meta = el("div", { class: "meta" });
+      // One line per cited article, opening its first citation; the markers say which.
+      const byArticle = new Map();
       for (const citation of answer.citations) {
+        byArticle.set(citation.article_id, [...(byArticle.get(citation.article_id) || []), citation]);
+      }
+      const meta = el("div", { class: "meta" });
+      for (const [first, ...others] of byArticle.values()) {
+        const markers = [first, ...others].map((citation) => citation.marker).join(", ");
         const link = el("button", { type: "button", class: "source-link" },
-          el("span", { class: "number", text: `[${citation.marker}]` }),
-          el("span", { class: "name", text: citation.title }));
-        link.title = [citation.title, citation.publisher].filter(Boolean).join(" · ");
-        link.addEventListener("click", () => openSource(citation, this.passages, link));
+          el("span", { class: "number", text: `[${markers}]` }),
+          el("span", { class: "name", text: first.title }));
+        link.title = [first.title, first.publisher].filter(Boolean).join(" · ");
+        link.addEventListener("click", () => openSource(first, this.passages, link));
         meta.append(link);
       }
       meta.append(el("span", { class: "mode", title: MODE_NOTES[answer.mode] || "",
