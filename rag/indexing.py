@@ -3,11 +3,12 @@ articles beside it.
 
 Each version of an article has its own passage ids (`<article>:<hash>:<n>`), and the registry
 record names the content hash of the version that counts. An ingest writes the new passages,
-then the registry record (the commit point), then deletes the previous version's passages; a
-delete removes the record first. So every registry record vouches for a whole set of passages,
-and readers that keep to vouched passages (`all_passages`, `vouched_hashes`) never see half an
-article. `repair()` at start removes what a crash left unvouched: it undoes an ingest stopped
-before its commit and finishes one stopped after it.
+then the registry record (the commit point); the previous version's passages go at the next
+write, once questions have moved to a lexical snapshot without them. A delete removes the
+record first. So every registry record vouches for a whole set of passages, and readers that
+keep to vouched passages (`all_passages`, `vouched_hashes`) never see half an article.
+`repair()` at start removes what a crash left unvouched: it undoes an ingest stopped before its
+commit and finishes one stopped after it.
 
 Writers are serialised within a process, and across processes on one embedded index by a lock
 file beside it (`rag ingest` while `rag serve` runs).
@@ -77,6 +78,7 @@ class ArticleIndex:
         self._splitter = splitter
         self._fingerprint = fingerprint
         self._thread_lock = threading.Lock()
+        self._superseded: set[str] = set()  # articles whose previous version awaits removal
         store = client.get_settings()
         self._process_lock = (
             FileLock(Path(store.persist_directory) / f"{collection}.write.lock")
@@ -87,7 +89,19 @@ class ArticleIndex:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         with self._thread_lock, self._process_lock:
+            self._remove_superseded()
             yield
+
+    def _remove_superseded(self) -> None:
+        """Delete replaced versions' passages. Run under the write lock, so no other writer
+        is midway: whatever the registry does not vouch for is garbage."""
+        vouched = self.vouched_hashes() if self._superseded else {}
+        for article_id in self._superseded:
+            if article_id in vouched:
+                self._passages.delete(
+                    where=self._passages_of(article_id, vouched[article_id], same=False)
+                )
+        self._superseded.clear()
 
     def _content_hash(self, article: Article) -> str:
         payload = json.dumps([self._fingerprint, article.model_dump()], sort_keys=True)
@@ -141,7 +155,8 @@ class ArticleIndex:
                 metadatas=[self._registry_metadata(article, content_hash, len(passages))],
             )
             log.debug("article committed", extra={"article_id": article.id})
-            self._passages.delete(where=self._passages_of(article.id, content_hash, same=False))
+            if indexed:
+                self._superseded.add(article.id)
         status = IngestStatus.updated if indexed else IngestStatus.added
         log.info(
             "article indexed",
