@@ -214,7 +214,7 @@ def _add_article(article: ArticleCreate | str | os.PathLike[str]) -> _Call[Artic
     if isinstance(article, ArticleCreate):
         return _Call("POST", "/v1/articles", decode, json=article.model_dump(exclude_none=True))
     path = Path(article)
-    media_type = mimetypes.guess_type(path.name)[0] or "text/plain"
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     upload = {"file": (path.name, path.read_bytes(), media_type)}
     return _Call("POST", "/v1/articles", decode, files=upload)
 

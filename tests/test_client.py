@@ -1,21 +1,35 @@
 """RagClient and AsyncRagClient against the real app served by uvicorn (no mocks)."""
 
+from __future__ import annotations
+
 import asyncio
+import contextlib
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
+from api.main import create_app
 from rag.client import (
     DEFAULT_URL,
     AsyncRagClient,
+    ForbiddenError,
     InvalidRequestError,
+    LanguageModelError,
+    LanguageModelTimeoutError,
     NotFoundError,
     RagClient,
     RagServiceError,
+    RateLimitedError,
+    UnauthorizedError,
 )
 from rag.models import (
     Answer,
+    ArticleCreate,
+    ArticleSummary,
     ChatMessage,
     CitationEvent,
     DeltaEvent,
@@ -23,13 +37,19 @@ from rag.models import (
     SourcesEvent,
 )
 from rag.service import RagService
-from tests.conftest import DEFAULT_IDS
+from tests.conftest import DEFAULT_IDS, make_settings
+from tests.servers import serving
+
+if TYPE_CHECKING:
+    from tests.fake_llm import FakeLLM
+
+pytest_plugins = ["tests.fake_llm"]
 
 OFFER = "How much did Musk offer for OpenAI?"
 
 
 @pytest.fixture(scope="module")
-def rag(live_server: str) -> RagClient:
+def rag(live_server: str) -> Iterator[RagClient]:
     with RagClient(live_server) as client:
         yield client
 
@@ -188,3 +208,139 @@ def test_async_client_makes_the_same_calls(live_server: str, service: RagService
                 await client.ask("")
 
     asyncio.run(scenario())
+
+
+# --- Admin calls, on a throwaway index that starts empty, behind an admin key ---
+
+ADMIN_KEY = "client-test-admin-key"
+BRIDGE = ArticleCreate(
+    title="Lisbon's Zephyr Bridge Gets a Date",
+    text=(
+        "Lisbon's city council said on Monday that the Zephyr Bridge across the Tagus will "
+        "open in March 2031. The bridge will cost 2.4 billion euros, paid by the city and the "
+        "national government. Construction starts next spring."
+    ),
+    publisher="Tagus Herald",
+    date="2026-05-04",
+)
+
+
+@pytest.fixture(scope="module")
+def admin_service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
+    empty = tmp_path_factory.mktemp("no-articles")
+    return RagService(
+        make_settings(tmp_path_factory.mktemp("admin-index"), articles_dir=empty, api_key=ADMIN_KEY)
+    )
+
+
+@pytest.fixture(scope="module")
+def admin_server(admin_service: RagService) -> Iterator[str]:
+    with serving(create_app(service=admin_service)) as base_url:
+        yield base_url
+
+
+def test_admin_adds_asks_and_deletes_an_article(admin_server: str) -> None:
+    with RagClient(admin_server, api_key=ADMIN_KEY) as admin:
+        added = admin.add_article(BRIDGE)
+        assert isinstance(added, ArticleSummary)
+        assert added.title == BRIDGE.title and added.publisher == "Tagus Herald"
+        assert added.passages >= 1
+        assert added.id in {a.id for a in admin.articles()}
+        answer = admin.ask("When will the Zephyr Bridge open?", articles=[added.id])
+        assert answer.answered and "March 2031" in answer.answer
+        assert answer.citations[0].article_id == added.id
+        admin.delete_article(added.id)
+        with pytest.raises(NotFoundError, match=added.id):
+            admin.article(added.id)
+        assert added.id not in {a.id for a in admin.articles()}
+
+
+def test_admin_uploads_a_file(admin_server: str, tmp_path: Path) -> None:
+    path = tmp_path / "tagus_ferry.md"
+    path.write_text(
+        "# Tagus Ferries Go Electric\n\nThe Lisbon ferry operator will run twelve electric "
+        "ferries on the Tagus by 2028, replacing its diesel fleet.\n",
+        encoding="utf-8",
+    )
+    with RagClient(admin_server, api_key=ADMIN_KEY) as admin:
+        added = admin.add_article(path)
+        assert added.id == "tagus_ferry"
+        assert added.title == "Tagus Ferries Go Electric"
+        assert "twelve electric ferries" in admin.article("tagus_ferry").text
+        admin.delete_article("tagus_ferry")
+
+
+def test_admin_refusals_are_typed(admin_server: str, tmp_path: Path) -> None:
+    with RagClient(admin_server, api_key="") as anonymous, pytest.raises(UnauthorizedError) as e:
+        anonymous.add_article(BRIDGE)
+    assert e.value.status_code == 401 and "admin key" in e.value.detail
+    with RagClient(admin_server, api_key="not-the-admin-key") as wrong:
+        with pytest.raises(ForbiddenError, match="the admin key is wrong"):
+            wrong.delete_article("anything")
+        assert wrong.articles() == RagClient(admin_server).articles()  # reading needs no key
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not an article")
+    with RagClient(admin_server, api_key=ADMIN_KEY) as admin:
+        with pytest.raises(NotFoundError, match="unknown article id: never_added"):
+            admin.delete_article("never_added")
+        with pytest.raises(RagServiceError) as unsupported:
+            admin.add_article(pdf)
+        assert unsupported.value.status_code == 415
+        assert "report.pdf" in str(unsupported.value)
+
+
+def test_rate_limit_is_typed_with_its_wait(admin_service: RagService) -> None:
+    settings = admin_service.settings.model_copy(update={"rate_limit": "1/minute"})
+    app = create_app(settings=settings, service=admin_service)
+    with serving(app) as base_url, RagClient(base_url) as client:
+        with contextlib.suppress(InvalidRequestError):
+            client.ask("")  # counted, then refused for being empty
+        with pytest.raises(RateLimitedError) as caught:
+            client.ask(OFFER)
+    assert caught.value.status_code == 429
+    assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 60
+    assert "rate limit" in caught.value.detail
+
+
+# --- Language model failures, through the generative service and the scripted model ---
+
+
+@pytest.fixture(scope="module")
+def gen_server(gen_service: RagService) -> Iterator[str]:
+    with serving(create_app(service=gen_service)) as base_url:
+        yield base_url
+
+
+def test_model_failures_are_typed(
+    gen_server: str, gen_service: RagService, fake_llm: FakeLLM
+) -> None:
+    fake_llm.reset()
+    with RagClient(gen_server) as client:
+        fake_llm.fail(500)
+        with pytest.raises(LanguageModelError) as failed:
+            client.ask(OFFER)
+        assert failed.value.status_code == 502
+        fake_llm.stall(gen_service.settings.llm_timeout + 2)
+        with pytest.raises(LanguageModelTimeoutError) as late:
+            client.chat(OFFER)
+        assert late.value.status_code == 504
+
+
+def test_a_failure_mid_stream_raises_after_the_sources(gen_server: str, fake_llm: FakeLLM) -> None:
+    fake_llm.reset()
+    fake_llm.fail(503)
+    seen = []
+    with RagClient(gen_server) as client, pytest.raises(LanguageModelError) as failed:
+        for event in client.chat_events(OFFER):
+            seen.append(event)
+    assert [type(e) for e in seen] == [SourcesEvent]
+    assert failed.value.status_code == 502 and failed.value.detail
+
+
+def test_model_answer_streams_as_text(gen_server: str, fake_llm: FakeLLM) -> None:
+    fake_llm.reset()
+    fake_llm.stream(["Musk offered ", "$97.4 billion [1]. ", "That was ", "in February [1]."])
+    with RagClient(gen_server) as client:
+        pieces = list(client.chat_stream(OFFER))
+    assert len(pieces) >= 2
+    assert "".join(pieces) == "Musk offered $97.4 billion [1]. That was in February [1]."
