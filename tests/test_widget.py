@@ -1,13 +1,16 @@
 """The chat widget and demo page in a real headless Chromium, against the real app on uvicorn.
 
-The service is extractive here (no model is reachable), so its answers are deterministic and
-the widget's rendering can be compared with the service's own JSON for the same conversation.
+The service is extractive (no model is reachable), so its answers are deterministic and the
+widget's rendering is compared with the service's own JSON for the same conversation; the
+generative path runs against the scripted model server of tests/fake_llm.py.
 """
 
-import json
+from __future__ import annotations
+
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -19,10 +22,14 @@ from rag.service import RagService
 from tests.conftest import make_settings
 from tests.servers import free_port, serving
 
-pytest_plugins = ["tests.browser"]
+if TYPE_CHECKING:
+    from tests.fake_llm import FakeLLM
+
+pytest_plugins = ["tests.browser", "tests.fake_llm"]
 
 WIDGET_BLUE = "rgb(29, 78, 216)"
 HOST = "rag-chat-widget"
+QUESTION = "How much did Musk offer for OpenAI?"
 
 expect.set_options(timeout=15_000)
 
@@ -53,6 +60,23 @@ def ask(page: Page, question: str) -> None:
     box.fill(question)
     box.press("Enter")
     expect(page.locator("[data-rag=answer]:not([aria-busy])")).to_have_count(finished + 1)
+
+
+def record_answer_frames(page: Page) -> None:
+    """From now on `window.answerFrames` records the last answer's text length on each change."""
+    page.evaluate(
+        """host => {
+            const root = document.querySelector(host).shadowRoot;
+            window.answerFrames = [];
+            new MutationObserver(() => {
+                const answer = [...root.querySelectorAll("[data-rag=answer]")].pop();
+                if (answer) window.answerFrames.push(
+                    {length: answer.textContent.length, busy: answer.hasAttribute("aria-busy")});
+            }).observe(root, {subtree: true, childList: true, characterData: true,
+                              attributes: true});
+        }""",
+        HOST,
+    )
 
 
 def computed(page: Page, selector: str, prop: str) -> str:
@@ -94,6 +118,19 @@ def other_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 @pytest.fixture(scope="module")
+def gen_server(gen_service: RagService) -> Iterator[str]:
+    """The real app in generative mode, its model the scripted server of tests/fake_llm.py."""
+    with serving(create_app(service=gen_service)) as base_url:
+        yield base_url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_script(request: pytest.FixtureRequest) -> None:
+    if "fake_llm" in request.fixturenames:
+        request.getfixturevalue("fake_llm").reset()
+
+
+@pytest.fixture(scope="module")
 def cors_api(
     service: RagService, other_site: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
@@ -116,19 +153,7 @@ def test_demo_page_streams_an_answer_and_opens_its_source(
     assert sorted(titles.all_inner_texts()) == sorted(a.title for a in service.articles())
 
     open_widget(page)
-    page.evaluate(
-        """host => {
-            const root = document.querySelector(host).shadowRoot;
-            window.answerFrames = [];
-            new MutationObserver(() => {
-                const answer = [...root.querySelectorAll("[data-rag=answer]")].pop();
-                if (answer) window.answerFrames.push(
-                    {length: answer.textContent.length, busy: answer.hasAttribute("aria-busy")});
-            }).observe(root, {subtree: true, childList: true, characterData: true,
-                              attributes: true});
-        }""",
-        HOST,
-    )
+    record_answer_frames(page)
     ask(page, question)
 
     answer = page.locator("[data-rag=answer]")
@@ -258,23 +283,46 @@ def test_error_responses_show_their_detail_and_the_input_stays_usable(
     expect(page.locator("[data-rag=answer] [data-rag=citation]").first).to_be_visible()
 
 
-def test_an_error_event_mid_stream_shows_its_detail(page: Page, live_server: str) -> None:
-    detail = "The language model did not answer in time."
-    events = [
-        {"event": "sources", "query": "q", "mode": "generative", "passages": []},
-        {"event": "error", "status": 504, "detail": detail},
-    ]
-    stream = "".join(f"event: {e['event']}\ndata: {json.dumps(e)}\n\n" for e in events)
-    page.route(
-        f"{live_server}/v1/chat",
-        lambda route: route.fulfill(status=200, content_type="text/event-stream", body=stream),
-    )
-    page.goto(f"{live_server}/")
+def test_generative_answer_streams_piece_by_piece(
+    page: Page, gen_server: str, fake_llm: FakeLLM
+) -> None:
+    # Text is released from the first valid marker on; the rest streams as it comes.
+    pieces = ["Musk offered $97.4 billion [1]", " for", " a", " controlling", " stake", " [2]."]
+    fake_llm.stream(pieces, delay=0.12)
+    page.goto(f"{gen_server}/")
     open_widget(page)
-    page.locator("[data-rag=question]").fill("Who leads the Stargate project?")
+    record_answer_frames(page)
+    ask(page, QUESTION)
+
+    expected = service_answer(gen_server, [{"role": "user", "content": QUESTION}])
+    assert expected["mode"] == "generative" and expected["answered"]
+    answer = page.locator("[data-rag=answer]")
+    expect(answer).to_contain_text(visible_text(expected["answer"]))
+    expect(answer).to_contain_text("generative")
+    frames = page.evaluate("window.answerFrames")
+    growing = sorted({f["length"] for f in frames if f["busy"] and f["length"]})
+    assert len(growing) >= 3, f"the answer did not grow piece by piece: {frames}"
+
+    links = answer.locator("[data-rag=citation]")
+    expect(links).to_have_count(len(expected["citations"]))
+    for number, cited in enumerate(expected["citations"]):
+        links.nth(number).click()
+        expect(page.locator("[data-rag=source]")).to_contain_text(cited["title"])
+        expect(page.locator("[data-rag=source] mark")).to_have_text(cited["text"])
+        page.keyboard.press("Escape")
+
+
+def test_model_timeout_mid_stream_shows_the_error_event(
+    page: Page, gen_server: str, gen_service: RagService, fake_llm: FakeLLM
+) -> None:
+    fake_llm.stall(gen_service.settings.llm_timeout + 1)
+    page.goto(f"{gen_server}/")
+    open_widget(page)
+    page.locator("[data-rag=question]").fill(QUESTION)
     page.locator("[data-rag=question]").press("Enter")
-    expect(page.get_by_role("alert")).to_have_text(detail)
+    expect(page.get_by_role("alert")).to_contain_text("did not answer")
     expect(page.locator("[data-rag=answer]")).to_have_count(0)
+    expect(page.locator("[data-rag=question]")).to_have_value(QUESTION)
 
 
 def test_a_question_the_articles_do_not_cover_looks_declined(page: Page, live_server: str) -> None:
