@@ -1,5 +1,6 @@
 """The `rag` command: ingest articles, ask a question, or run the HTTP service."""
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -115,10 +116,13 @@ def serve(
     """Run the HTTP service; the articles folder is indexed on first start."""
     import uvicorn
 
+    settings = _settings()
+    if settings.log_json:  # model-loading progress bars are not log lines; set before import
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
     from api.main import create_app
     from api.observability import configure_logging
 
-    settings = _settings()
     try:
         app = create_app(settings)
     except ValueError as exc:
