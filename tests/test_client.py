@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -344,3 +345,17 @@ def test_model_answer_streams_as_text(gen_server: str, fake_llm: FakeLLM) -> Non
         pieces = list(client.chat_stream(OFFER))
     assert len(pieces) >= 2
     assert "".join(pieces) == "Musk offered $97.4 billion [1]. That was in February [1]."
+
+
+def test_leaving_a_stream_early_stops_the_model(gen_server: str, fake_llm: FakeLLM) -> None:
+    fake_llm.reset()
+    fake_llm.stream(["Musk offered [1]"] + [" and more"] * 100, delay=0.1)
+    with RagClient(gen_server) as client:
+        stream = client.chat_stream(OFFER)
+        assert "[1]" in next(stream)
+        stream.close()
+    deadline = time.monotonic() + 5
+    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake_llm.streams_abandoned == 1
+    assert fake_llm.streams_finished == 0

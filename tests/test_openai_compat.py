@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -284,3 +285,17 @@ def test_guards_answer_in_openai_shape(gen_service: RagService) -> None:
                 admin.models.list()
             assert limited.value.response.headers["Retry-After"]
             assert limited.value.type == "rate_limit_error"
+
+
+def test_closing_the_stream_stops_the_model(gen_sdk: OpenAI, fake_llm: FakeLLM) -> None:
+    fake_llm.stream(["Musk offered [1]"] + [" and more"] * 100, delay=0.1)
+    stream = ask(gen_sdk, user(QUESTION), stream=True)
+    for chunk in stream:
+        if chunk.choices[0].delta.content:
+            break  # leave mid-answer
+    stream.close()
+    deadline = time.monotonic() + 5
+    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake_llm.streams_abandoned == 1
+    assert fake_llm.streams_finished == 0

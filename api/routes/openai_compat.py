@@ -117,6 +117,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         404: "Unknown model or article id.",
         502: "The language model failed (not streamed).",
         504: "The language model did not answer in time (not streamed).",
+        "default": "Any other failure, in the same shape (this route never answers 422).",
     }.items()
 }
 
