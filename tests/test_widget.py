@@ -8,12 +8,14 @@ generative path runs against the scripted model server of tests/fake_llm.py.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Page, Request, Route, expect
 from starlette.staticfiles import StaticFiles
 
@@ -138,6 +140,53 @@ def cors_api(
     settings = make_settings(tmp_path_factory.mktemp("cors"), cors_origins=[other_site[0]])
     with serving(create_app(settings, service=service)) as base_url:
         yield base_url
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "cache_control"),
+    [
+        ("/", "text/html; charset=utf-8", "no-cache"),
+        ("/widget.js", "text/javascript; charset=utf-8", "public, max-age=300, must-revalidate"),
+    ],
+)
+def test_page_and_script_are_served_with_their_type_and_caching(
+    client: TestClient, path: str, content_type: str, cache_control: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    assert response.headers["cache-control"] == cache_control
+    assert response.text.strip()
+    revalidated = client.get(path, headers={"If-None-Match": response.headers["etag"]})
+    assert revalidated.status_code == 304
+    head = client.head(path)
+    assert head.status_code == 200 and not head.content
+    assert head.headers["content-length"] == str(len(response.content))
+
+
+def test_cross_origin_requests_need_an_allowed_origin(
+    cors_api: str, other_site: tuple[str, Path]
+) -> None:
+    origin = other_site[0]
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = httpx.options(f"{cors_api}/v1/chat", headers={"Origin": origin, **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == origin
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    refused = httpx.options(
+        f"{cors_api}/v1/chat", headers={"Origin": "http://elsewhere.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+    refused_body = httpx.post(
+        f"{cors_api}/v1/chat", json={"messages": []}, headers={"Origin": origin}
+    )
+    # Refusals carry the CORS headers too, so the widget can read their detail.
+    assert refused_body.status_code == 422
+    assert refused_body.headers["access-control-allow-origin"] == origin
+    assert "retry-after" in refused_body.headers["access-control-expose-headers"].lower()
 
 
 def test_demo_page_streams_an_answer_and_opens_its_source(
@@ -310,6 +359,28 @@ def test_generative_answer_streams_piece_by_piece(
         expect(page.locator("[data-rag=source]")).to_contain_text(cited["title"])
         expect(page.locator("[data-rag=source] mark")).to_have_text(cited["text"])
         page.keyboard.press("Escape")
+
+
+def test_stop_ends_a_streaming_answer_and_the_service_stops_too(
+    page: Page, gen_server: str, fake_llm: FakeLLM
+) -> None:
+    fake_llm.stream(["Musk offered $97.4 billion [1]"] + [" and more"] * 40, delay=0.25)
+    page.goto(f"{gen_server}/")
+    open_widget(page)
+    page.locator("[data-rag=question]").fill(QUESTION)
+    page.locator("[data-rag=question]").press("Enter")
+    answer = page.locator("[data-rag=answer]")
+    expect(answer).to_contain_text("97.4 billion")
+    expect(answer).to_have_attribute("aria-busy", "true")
+    page.get_by_role("button", name="Stop the answer").click()
+    expect(page.get_by_role("alert")).to_contain_text("Stopped")
+    expect(answer).not_to_have_attribute("aria-busy", "true")
+    expect(page.get_by_role("button", name="Send question")).to_be_visible()
+    expect(page.locator("[data-rag=question]")).to_have_value(QUESTION)
+    deadline = time.monotonic() + 10
+    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert fake_llm.streams_abandoned == 1 and fake_llm.streams_finished == 0
 
 
 def test_model_timeout_mid_stream_shows_the_error_event(

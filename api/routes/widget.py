@@ -19,13 +19,13 @@ async def _serve(request: Request, name: str, cache_control: str) -> Response:
     return response
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 async def demo_page(request: Request) -> Response:
     """Always revalidated, so a new release shows at once."""
     return await _serve(request, "index.html", "no-cache")
 
 
-@router.get("/widget.js")
+@router.api_route("/widget.js", methods=["GET", "HEAD"])
 async def widget_script(request: Request) -> Response:
     """Embedded on other sites: cached briefly, then revalidated by ETag."""
     return await _serve(request, "widget.js", "public, max-age=300, must-revalidate")
