@@ -98,6 +98,7 @@ async def article_in_request(request: Request) -> ArticleCreate:
     responses={
         200: {"model": ArticleSummary, "description": "Already indexed with this content."},
         201: {"description": "Added, or replaced an article with the same id."},
+        400: {"description": "The multipart body cannot be parsed."},
         **AUTH_ERRORS,
         413: {"description": "The body is larger than RAG_MAX_BODY_BYTES."},
         415: {"description": "Neither JSON nor a .txt, .md or .html file."},
