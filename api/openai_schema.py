@@ -7,6 +7,7 @@ sampling options are ignored.
 
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -48,11 +49,24 @@ class CompletionMessage(BaseModel):
         return "\n".join(part.text for part in self.content)
 
 
-def _describe(error: ValidationError) -> str:
-    return "; ".join(
-        ".".join(str(part) for part in e["loc"]) + f": {e['msg']}" if e["loc"] else e["msg"]
-        for e in error.errors(include_url=False)
-    )
+def _where(error: Mapping[str, Any]) -> str:
+    return ".".join(str(part) for part in error["loc"] if part != "body")
+
+
+def describe_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """pydantic's (or FastAPI's) error list as one line: `where: what; ...`."""
+    problems = []
+    for error in errors:
+        where, what = _where(error), str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {what}" if where else what)
+    return "; ".join(problems)
+
+
+def first_param(errors: Sequence[Mapping[str, Any]]) -> str | None:
+    """The parameter the first error is about, as OpenAI's `param` names it."""
+    if not errors:
+        return None
+    return _where(errors[0]) or None
 
 
 class ChatCompletionRequest(BaseModel):
@@ -120,13 +134,13 @@ class ChatCompletionRequest(BaseModel):
             try:
                 conversation.append(ChatMessage(role=message.role, content=message.text))
             except ValidationError as error:
-                raise ValueError(f"messages.{index}.{_describe(error)}") from error
+                raise ValueError(f"messages.{index}.{describe_errors(error.errors())}") from error
         if not conversation:
             raise ValueError("messages: the conversation has no user message")
         try:
             return ChatRequest(messages=conversation, top_k=self.top_k, articles=self.articles)
         except ValidationError as error:
-            raise ValueError(_describe(error)) from error
+            raise ValueError(describe_errors(error.errors())) from error
 
 
 class RagInfo(BaseModel):

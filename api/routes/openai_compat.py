@@ -31,6 +31,8 @@ from api.openai_schema import (
     ModelList,
     RagInfo,
     completion_id,
+    describe_errors,
+    first_param,
     sources_text,
 )
 from rag.errors import RagError
@@ -78,13 +80,8 @@ def _openai_error(
 
 def _validation_error(error: RequestValidationError) -> JSONResponse:
     """FastAPI's 422 as OpenAI's 400, naming the first offending parameter."""
-    problems = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"] if part != "body")
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        problems.append((where, f"{where}: {message}" if where else message))
-    param = problems[0][0] or None if problems else None
-    return _openai_error(400, "; ".join(text for _, text in problems), param=param)
+    problems = error.errors()
+    return _openai_error(400, describe_errors(problems), param=first_param(problems))
 
 
 class OpenAIErrorRoute(APIRoute):
