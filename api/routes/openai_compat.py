@@ -165,10 +165,8 @@ async def _chunks(
             if isinstance(event, DeltaEvent):
                 yield chunk(ChunkDelta(content=event.text))
             elif isinstance(event, ErrorEvent):
-                body = _error_body(event.status, event.detail, None, None)
-                yield format_sse_event(
-                    data_str=ErrorResponse.model_validate(body).model_dump_json()
-                )
+                error = _error_body(event.status, event.detail)
+                yield format_sse_event(data_str=error.model_dump_json())
                 return
             elif isinstance(event, DoneEvent):
                 if event.answer.citations:
