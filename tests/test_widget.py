@@ -396,6 +396,20 @@ def test_model_timeout_mid_stream_shows_the_error_event(
     expect(page.locator("[data-rag=question]")).to_have_value(QUESTION)
 
 
+def test_rate_limit_refusal_shows_the_services_message(
+    page: Page, service: RagService, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    settings = make_settings(tmp_path_factory.mktemp("limited"), rate_limit="1/minute")
+    with serving(create_app(settings, service=service)) as limited:
+        page.goto(f"{limited}/")
+        open_widget(page)
+        ask(page, "Who leads the Stargate project?")
+        page.locator("[data-rag=question]").fill("How much will they invest?")
+        page.locator("[data-rag=question]").press("Enter")
+        expect(page.get_by_role("alert")).to_contain_text(re.compile(r"rate limit.*retry in \d+ s"))
+        expect(page.locator("[data-rag=answer]")).to_have_count(1)
+
+
 def test_a_question_the_articles_do_not_cover_looks_declined(page: Page, live_server: str) -> None:
     question = "What is the capital of France?"
     expected = service_answer(live_server, [{"role": "user", "content": question}])

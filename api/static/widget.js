@@ -281,7 +281,6 @@
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes || {})) {
       if (name === "text") node.textContent = value;
-      else if (name === "onclick") node.addEventListener("click", value);
       else node.setAttribute(name, value);
     }
     node.append(...children);
@@ -314,9 +313,7 @@
     } else if (detail && typeof detail !== "string") {
       detail = JSON.stringify(detail);
     }
-    detail = detail || `The service answered ${response.status} ${response.statusText}.`.trim();
-    const retry = response.headers.get("Retry-After");
-    return retry ? `${detail} (try again in ${retry} s)` : detail;
+    return detail || `The service answered ${response.status} ${response.statusText}`.trim();
   }
 
   function parseEvent(block) {
@@ -576,7 +573,10 @@
       if (error.name === "AbortError") view.fail("Stopped. Ask again whenever you like.");
       else if (error instanceof ServiceError) view.fail(error.message);
       else view.fail(response ? CUT_OFF : UNREACHABLE);
-      if (!question.value) question.value = text;
+      if (!question.value) {
+        question.value = text;
+        fitQuestion();
+      }
     } finally {
       inFlight = null;
       setBusy(false);
