@@ -101,11 +101,13 @@ def focused(page: Page) -> str | None:
     )
 
 
-def write_page(folder: Path, name: str, api: str, body: str = "", head: str = "") -> str:
-    """A plain HTML page embedding the widget, loaded from and talking to `api`."""
+def write_page(
+    folder: Path, name: str, api: str, body: str = "", head: str = "", script_from: str = ""
+) -> str:
+    """A plain HTML page embedding the widget that talks to `api` (and is loaded from it)."""
     (folder / name).write_text(
         f"<!doctype html><html><head><title>{name}</title>{head}</head><body>{body}"
-        f'<script src="{api}/widget.js" data-api="{api}"></script></body></html>',
+        f'<script src="{script_from or api}/widget.js" data-api="{api}"></script></body></html>',
         encoding="utf-8",
     )
     return name
@@ -128,6 +130,7 @@ def gen_server(gen_service: RagService) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_script(request: pytest.FixtureRequest) -> None:
+    """One test's scripted model replies must not leak into the next."""
     if "fake_llm" in request.fixturenames:
         request.getfixturevalue("fake_llm").reset()
 
@@ -192,8 +195,7 @@ def test_cross_origin_requests_need_an_allowed_origin(
 def test_demo_page_streams_an_answer_and_opens_its_source(
     page: Page, screenshot: Callable[[str], Path], live_server: str, service: RagService
 ) -> None:
-    question = "How much did Musk offer for OpenAI?"
-    expected = service_answer(live_server, [{"role": "user", "content": question}])
+    expected = service_answer(live_server, [{"role": "user", "content": QUESTION}])
     assert expected["answered"] and expected["citations"]
 
     page.goto(f"{live_server}/")
@@ -203,7 +205,7 @@ def test_demo_page_streams_an_answer_and_opens_its_source(
 
     open_widget(page)
     record_answer_frames(page)
-    ask(page, question)
+    ask(page, QUESTION)
 
     answer = page.locator("[data-rag=answer]")
     expect(answer).to_have_count(1)
@@ -291,14 +293,10 @@ def test_unreachable_service_is_reported_and_the_question_kept(
 ) -> None:
     origin, folder = other_site
     closed = f"http://127.0.0.1:{free_port()}"
-    # The script loads (and starts open); the API it is told to use is down.
-    (folder / "down.html").write_text(
-        f'<!doctype html><title>down</title><script src="{live_server}/widget.js" '
-        f'data-api="{closed}" data-open="true"></script>',
-        encoding="utf-8",
-    )
-    page.goto(f"{origin}/down.html")
-    expect(page.get_by_role("dialog", name="Ask the news")).to_be_visible()
+    # The script loads from the running service; the API it is told to use is down.
+    down = write_page(folder, "down.html", closed, script_from=live_server)
+    page.goto(f"{origin}/{down}")
+    open_widget(page)
     box = page.locator("[data-rag=question]")
     box.fill("Who leads the Stargate project?")
     box.press("Enter")
