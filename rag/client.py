@@ -98,7 +98,9 @@ def _describe(detail: Any) -> str:
     return str(detail)
 
 
-def service_error(status_code: int, detail: Any, retry_after: str | None = None) -> RagServiceError:
+def _service_error(
+    status_code: int, detail: Any, retry_after: str | None = None
+) -> RagServiceError:
     """The typed exception for a status the service answered with."""
     error_class = _ERRORS_BY_STATUS.get(status_code, RagServiceError)
     if error_class is RateLimitedError:
@@ -119,12 +121,12 @@ def _raise_for_status(response: httpx.Response) -> None:
         detail = body["detail"]
     else:
         detail = response.text or response.reason_phrase
-    raise service_error(response.status_code, detail, response.headers.get("Retry-After"))
+    raise _service_error(response.status_code, detail, response.headers.get("Retry-After"))
 
 
 def _raise_on_error_event(event: ChatEvent) -> ChatEvent:
     if isinstance(event, ErrorEvent):
-        raise service_error(event.status, event.detail)
+        raise _service_error(event.status, event.detail)
     return event
 
 
