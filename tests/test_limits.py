@@ -1,5 +1,13 @@
 """Limits on what one request or one client can ask of the service: every refusal is a 4xx with
-a JSON `detail`, and nothing is indexed by a refused request."""
+a JSON `detail`, and nothing is indexed by a refused request. And the limits of the language
+model: retries with backoff, then a clear 502/504, or an extractive answer when configured."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -7,9 +15,16 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.main import create_app
-from rag.config import get_settings
+from rag.config import DEFAULT_ARTICLES_DIR, get_settings
 from rag.models import MAX_CHAT_CHARS, MAX_CHAT_MESSAGES, MAX_QUESTION_CHARS
 from rag.service import RagService
+from tests.conftest import make_settings
+from tests.fake_llm import Reply
+
+if TYPE_CHECKING:
+    from tests.fake_llm import FakeLLM
+
+pytest_plugins = ["tests.fake_llm"]
 
 QUESTION = {"question": "Who leads the Stargate project?"}
 
@@ -111,3 +126,101 @@ def test_chat_limits(client: TestClient, messages: list[dict], complaint: str) -
     response = client.post("/v1/chat", json={"messages": messages})
     assert response.status_code == 422
     assert complaint in str(response.json()["detail"])
+
+
+NADELLA_QUESTION = {"question": "How much did Nadella say Microsoft is good for?"}
+
+
+def _model_client(fake_llm: FakeLLM, root: Path, **overrides: object) -> Iterator[TestClient]:
+    articles = root / "articles"
+    articles.mkdir()
+    source = DEFAULT_ARTICLES_DIR / "003_155f2f5638679cf8.txt"
+    (articles / source.name).write_text(source.read_text())
+    settings = make_settings(
+        root / "index",
+        articles_dir=articles,
+        openai_base_url=fake_llm.base_url,
+        openai_api_key="test",
+        **overrides,
+    )
+    with TestClient(create_app(service=RagService(settings))) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def retrying(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """Two retries, a one-second timeout, no fallback."""
+    yield from _model_client(
+        fake_llm, tmp_path_factory.mktemp("retrying"), llm_max_retries=2, llm_timeout=1.0
+    )
+
+
+@pytest.fixture(scope="module")
+def falling_back(
+    fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    yield from _model_client(
+        fake_llm,
+        tmp_path_factory.mktemp("fallback"),
+        llm_max_retries=0,
+        llm_timeout=1.0,
+        llm_fallback_extractive=True,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_script(fake_llm: FakeLLM) -> None:
+    fake_llm.reset()
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_model_errors_are_retried_with_backoff_then_502(
+    retrying: TestClient, fake_llm: FakeLLM, status: int
+) -> None:
+    fake_llm.fail(status)
+    started = time.monotonic()
+    response = retrying.post("/v1/ask", json=NADELLA_QUESTION)
+    assert response.status_code == 502
+    assert str(status) in response.json()["detail"]
+    assert len(fake_llm.requests) == 3  # the first try and two retries
+    assert time.monotonic() - started >= 0.5  # the client waited between tries
+
+
+def test_a_retry_that_succeeds_is_answered(retrying: TestClient, fake_llm: FakeLLM) -> None:
+    fake_llm.queued.append(Reply(status=503))
+    fake_llm.answer("Nadella said Microsoft is good for $80 billion [1].")
+    body = retrying.post("/v1/ask", json=NADELLA_QUESTION).json()
+    assert body["mode"] == "generative" and body["answered"] is True
+    assert len(fake_llm.requests) == 2
+
+
+def test_client_errors_are_not_retried(retrying: TestClient, fake_llm: FakeLLM) -> None:
+    fake_llm.fail(400)
+    assert retrying.post("/v1/ask", json=NADELLA_QUESTION).status_code == 502
+    assert len(fake_llm.requests) == 1
+
+
+def test_a_model_that_stays_silent_is_504(retrying: TestClient, fake_llm: FakeLLM) -> None:
+    fake_llm.stall(30)
+    started = time.monotonic()
+    response = retrying.post("/v1/ask", json=NADELLA_QUESTION)
+    assert response.status_code == 504
+    assert "in time" in response.json()["detail"]
+    assert time.monotonic() - started < 15  # three tries of one second, plus backoff
+
+
+@pytest.mark.parametrize("fault", ["error", "timeout"])
+def test_extractive_fallback_when_the_model_fails(
+    falling_back: TestClient, fake_llm: FakeLLM, fault: str
+) -> None:
+    if fault == "error":
+        fake_llm.fail(500)
+    else:
+        fake_llm.stall(30)
+    body = falling_back.post("/v1/ask", json=NADELLA_QUESTION).json()
+    assert body["mode"] == "extractive" and body["answered"] is True
+    assert "80 billion" in body["answer"] and body["citations"]
+    fake_llm.reset()
+    fake_llm.answer("Nadella said Microsoft is good for $80 billion [1].")
+    recovered = falling_back.post("/v1/ask", json=NADELLA_QUESTION).json()
+    assert recovered["mode"] == "generative"
