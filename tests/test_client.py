@@ -359,3 +359,19 @@ def test_leaving_a_stream_early_stops_the_model(gen_server: str, fake_llm: FakeL
         time.sleep(0.05)
     assert fake_llm.streams_abandoned == 1
     assert fake_llm.streams_finished == 0
+
+
+def test_async_admin_calls(admin_server: str, tmp_path: Path) -> None:
+    path = tmp_path / "harbour_notes.txt"
+    path.write_text("Porto Harbour Deepens\n\nPorto will deepen its harbour by 3 metres.\n")
+
+    async def scenario() -> list[str]:
+        async with AsyncRagClient(admin_server, api_key=ADMIN_KEY) as admin:
+            added = await admin.add_article(path)
+            assert added.id == "harbour_notes" and added.title == "Porto Harbour Deepens"
+            await admin.delete_article(added.id)
+            with pytest.raises(NotFoundError):
+                await admin.delete_article(added.id)
+            return [a.id for a in await admin.articles()]
+
+    assert "harbour_notes" not in asyncio.run(scenario())

@@ -66,7 +66,11 @@ def sources(content: str) -> dict[int, str]:
 def test_models_lists_the_service(sdk: OpenAI) -> None:
     models = sdk.models.list().data
     assert [m.id for m in models] == [MODEL]
-    assert sdk.models.list().data[0].object == "model"
+    assert models[0].object == "model"
+    assert sdk.models.retrieve(MODEL).id == MODEL
+    with pytest.raises(openai.NotFoundError) as caught:
+        sdk.models.retrieve("gpt-4o")
+    assert caught.value.code == "model_not_found"
 
 
 def test_completion_is_the_cited_answer_with_its_sources(sdk: OpenAI, service: RagService) -> None:

@@ -119,10 +119,29 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+_MODEL = ModelCard(id=MODEL_ID, created=MODEL_CREATED, owned_by="news-rag")
+
+
+def _known_model(model: str) -> None:
+    if model != MODEL_ID:
+        raise CompletionError(
+            404,
+            f"the model {model!r} does not exist; use {MODEL_ID!r}",
+            param="model",
+            code="model_not_found",
+        )
+
+
 @router.get("/models", response_model=ModelList)
 def list_models() -> ModelList:
     """The one model: the service itself."""
-    return ModelList(data=[ModelCard(id=MODEL_ID, created=MODEL_CREATED, owned_by="news-rag")])
+    return ModelList(data=[_MODEL])
+
+
+@router.get("/models/{model}", response_model=ModelCard, responses={404: _ERRORS[404]})
+def get_model(model: str) -> ModelCard:
+    _known_model(model)
+    return _MODEL
 
 
 def _rag_info(answer: Answer) -> RagInfo:
@@ -193,13 +212,7 @@ async def chat_completions(
     """Answer the conversation's last user message from the articles, every point cited.
 
     System messages are ignored; `model` must be the one `GET /v1/models` lists."""
-    if request.model != MODEL_ID:
-        raise CompletionError(
-            404,
-            f"the model {request.model!r} does not exist; use {MODEL_ID!r}",
-            param="model",
-            code="model_not_found",
-        )
+    _known_model(request.model)
     try:
         chat = request.chat_request()
     except ValueError as error:
