@@ -56,6 +56,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str, as_json: bool, stream: TextIO | None = None) -> None:
     """Route all logs (the app's, uvicorn's, libraries') through one request-id-aware handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setLevel(level.upper())  # also for libraries that set their own loggers' levels
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         JsonFormatter()

@@ -1,0 +1,148 @@
+"""Load on the question endpoint: N concurrent clients for a bounded time, over real HTTP.
+
+Without --url it starts `rag serve` (extractive mode, a fresh index of the default articles)
+on a free 127.0.0.1 port in a child process, waits until it is ready, and stops it at the end.
+Each client sends the project's questions (tests/data/questions.jsonl) in turn, one request at
+a time; the figures are what the clients observed: throughput, latency percentiles, errors.
+
+    python bench/load.py [--clients 8] [--seconds 30] [--endpoint ask|chat] [--url URL]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).parent.parent
+QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _served() -> Iterator[str]:
+    """`rag serve` in a child process over a throwaway index; yields its base URL."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as index_dir:
+        env = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")
+            },
+            "HF_HUB_OFFLINE": "1",
+            "RAG_INDEX_DIR": index_dir,
+            "RAG_LOG_LEVEL": "WARNING",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import app; app()", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                try:
+                    if httpx.get(f"{base_url}/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the service did not start")
+                time.sleep(0.5)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _body(endpoint: str, question: str) -> dict:
+    if endpoint == "chat":
+        return {"messages": [{"role": "user", "content": question}]}
+    return {"question": question}
+
+
+async def _client(
+    http: httpx.AsyncClient,
+    endpoint: str,
+    questions: list[str],
+    offset: int,
+    until: float,
+    latencies: list[float],
+    outcomes: Counter,
+) -> None:
+    number = offset
+    while time.monotonic() < until:
+        question = questions[number % len(questions)]
+        number += 1
+        started = time.perf_counter()
+        try:
+            response = await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
+            outcomes[str(response.status_code)] += 1
+            if response.status_code == 200:
+                latencies.append(time.perf_counter() - started)
+        except httpx.HTTPError as exc:
+            outcomes[type(exc).__name__] += 1
+
+
+async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> None:
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
+        for question in questions[: 2 * clients]:  # warm-up, not counted
+            await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
+        latencies: list[float] = []
+        outcomes: Counter = Counter()
+        started = time.monotonic()
+        await asyncio.gather(
+            *(
+                _client(http, endpoint, questions, i * 7, started + seconds, latencies, outcomes)
+                for i in range(clients)
+            )
+        )
+        elapsed = time.monotonic() - started
+    total = sum(outcomes.values())
+    errors = total - outcomes["200"]
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    print(f"POST /v1/{endpoint}: {clients} clients for {elapsed:.1f} s against {base_url}")
+    print(f"requests {total}, throughput {total / elapsed:.1f} req/s, errors {errors}")
+    print(
+        f"latency ms (successful): p50 {cuts[49] * 1000:.0f}, p95 {cuts[94] * 1000:.0f}, "
+        f"p99 {cuts[98] * 1000:.0f}, max {max(latencies, default=0) * 1000:.0f}"
+    )
+    print(f"statuses: {dict(sorted(outcomes.items()))}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=30, help="how long to send requests")
+    parser.add_argument("--endpoint", choices=["ask", "chat"], default="ask")
+    parser.add_argument("--url", help="an already running service; default: start one")
+    args = parser.parse_args()
+    if args.url:
+        asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
+        return
+    with _served() as base_url:
+        asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
