@@ -1,7 +1,7 @@
 """A real headless Chromium for browser tests, driven by Playwright's sync API.
 
-Playwright cannot download its own browsers here, so it drives Debian's `chromium`. Use it
-from a test module with `pytest_plugins = ["tests.browser"]`.
+Nothing is downloaded at test time, so Playwright drives Debian's `chromium` package instead
+of a browser of its own. Use it from a test module with `pytest_plugins = ["tests.browser"]`.
 """
 
 import os
