@@ -13,6 +13,10 @@ _MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 # A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
 _INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
 _POSSESSIVE = re.compile(r"['’]s$")
+# Words that point back into the conversation: 'How much did he invest there?'
+_REFERENCE = re.compile(
+    r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
+)
 
 
 def without_markers(text: str) -> str:
@@ -35,9 +39,12 @@ def carry_names(messages: list[ChatMessage]) -> str:
     """The last question plus the names and numbers of the latest earlier question that had any.
 
     'How many GPUs does it have?' after 'What is Colossus?' searches for
-    'How many GPUs does it have? (Colossus)'; a question that already names them is unchanged.
+    'How many GPUs does it have? (Colossus)'. A question that names things of its own and
+    points back at nothing ('What is the capital of France?') stands alone.
     """
     question = messages[-1].content.strip()
+    if names(question) and not _REFERENCE.search(question):
+        return question
     asked = question.lower()
     for message in reversed(messages[:-1]):
         if message.role != "user":

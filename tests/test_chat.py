@@ -126,6 +126,17 @@ def test_follow_up_carries_the_earlier_question_names(client: TestClient) -> Non
     assert not any("Stargate" in c["text"] for c in alone["citations"])
 
 
+def test_new_topic_after_a_conversation_is_not_mixed_with_it(client: TestClient) -> None:
+    conversation = [
+        user(QUESTION),
+        assistant("He offered $97.4 billion [1]."),
+        user("What is the capital of France?"),
+    ]
+    answer = client.post("/v1/chat", json={"messages": conversation}).json()
+    assert answer["query"] == "What is the capital of France?"
+    assert answer["answered"] is False
+
+
 def test_unanswerable_question_streams_the_decline(client: TestClient) -> None:
     events = stream(client, [user("What did Angela Merkel say about xAI?")])
     done = check_stream_contract(events)
