@@ -26,8 +26,14 @@ _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("rag.access")
 
-# Attributes every LogRecord has; anything else on a record came from `extra=` and is logged.
-_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+# Attributes every LogRecord has; anything else on a record came from `extra=` and is logged
+# (except uvicorn's copy of its message with terminal colours).
+_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "request_id",
+    "color_message",
+}
 
 
 class RequestIdFilter(logging.Filter):
