@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-        allow_headers=["Content-Type", "Authorization"],
+        allow_headers=["Content-Type", "Authorization", "X-Request-ID"],
         expose_headers=["Retry-After", "X-Request-ID"],
     )
     # Outside CORS, so every response, refusals included, carries its request id.

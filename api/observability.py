@@ -15,11 +15,13 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TextIO
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.security import require_admin
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -123,7 +125,8 @@ class RequestContextMiddleware:
 
 
 def expose_metrics(app: FastAPI) -> None:
-    """`GET /metrics` in Prometheus format; a registry per app so several apps can coexist."""
+    """`GET /metrics` in Prometheus format, behind the admin key when one is set; a registry
+    per app so several apps can coexist."""
     Instrumentator(registry=CollectorRegistry(), excluded_handlers=["/metrics"]).instrument(
         app
-    ).expose(app, include_in_schema=False)
+    ).expose(app, include_in_schema=False, dependencies=[Depends(require_admin)])

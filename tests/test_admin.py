@@ -71,6 +71,13 @@ def test_admin_routes_need_the_key(
     assert rag.articles() == before
 
 
+def test_metrics_need_the_key_when_set(admin: TestClient) -> None:
+    assert admin.get("/metrics").status_code == 401
+    assert admin.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    metrics = admin.get("/metrics", headers=ADMIN)
+    assert metrics.status_code == 200 and "http_requests_total" in metrics.text
+
+
 def test_add_replace_and_delete_an_article(admin: TestClient, rag: RagService) -> None:
     created = admin.post("/v1/articles", json=TIDES, headers=ADMIN)
     assert created.status_code == 201
