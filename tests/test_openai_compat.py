@@ -238,6 +238,14 @@ def test_only_this_router_speaks_openai_errors(live_server: str) -> None:
     )
     assert malformed.status_code == 400
     assert set(malformed.json()["error"]) == {"message", "type", "param", "code"}
+    assert malformed.json()["error"]["message"].startswith("the body is not valid JSON")
+    not_utf8 = httpx.post(
+        f"{live_server}/v1/chat/completions",
+        content=b'{"model": "news-rag\xff"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert not_utf8.status_code == 400
+    assert not_utf8.json()["error"]["type"] == "invalid_request_error"
     ask_error = httpx.post(f"{live_server}/v1/ask", json={"question": ""})
     assert ask_error.status_code == 422 and "detail" in ask_error.json()
 

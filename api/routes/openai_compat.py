@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import aclosing
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.sse import EventSourceResponse, format_sse_event
+from starlette.exceptions import HTTPException  # FastAPI raises this base class too
 
 from api.deps import Service
 from api.openai_schema import (
@@ -81,6 +82,9 @@ def _openai_error(
 def _validation_error(error: RequestValidationError) -> JSONResponse:
     """FastAPI's 422 as OpenAI's 400, naming the first offending parameter."""
     problems = error.errors()
+    if problems and problems[0]["type"] == "json_invalid":
+        reason = problems[0].get("ctx", {}).get("error", "")
+        return _openai_error(400, f"the body is not valid JSON: {reason}".rstrip(": "))
     return _openai_error(400, describe_errors(problems), param=first_param(problems))
 
 
