@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from fastapi import Depends, FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -127,6 +127,9 @@ class RequestContextMiddleware:
 def expose_metrics(app: FastAPI) -> None:
     """`GET /metrics` in Prometheus format, behind the admin key when one is set; a registry
     per app so several apps can coexist."""
-    Instrumentator(registry=CollectorRegistry(), excluded_handlers=["/metrics"]).instrument(
-        app
-    ).expose(app, include_in_schema=False, dependencies=[Depends(require_admin)])
+    registry = CollectorRegistry()
+    for collector in (ProcessCollector, PlatformCollector, GCCollector):
+        collector(registry=registry)
+    Instrumentator(registry=registry, excluded_handlers=["/metrics"]).instrument(app).expose(
+        app, include_in_schema=False, dependencies=[Depends(require_admin)]
+    )

@@ -96,6 +96,7 @@ def test_metrics_in_prometheus_format(client: TestClient) -> None:
     )
     assert 'http_requests_total{handler="/v1/ask",method="POST",status="4xx"}' in text
     assert "http_request_duration_seconds_bucket" in text
+    assert re.search(r"^process_resident_memory_bytes [0-9.e+]+$", text, re.M)
     assert "/metrics" not in client.get("/openapi.json").json()["paths"]
 
 
