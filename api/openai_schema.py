@@ -73,7 +73,19 @@ class ChatCompletionRequest(BaseModel):
     """Parameters not listed here (temperature, max_tokens, stream_options, user, seed...)
     change nothing in a cited answer and are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {"model": MODEL_ID, "messages": [{"role": "user", "content": "What is Grok 2?"}]},
+                {
+                    "model": MODEL_ID,
+                    "messages": [{"role": "user", "content": "Who leads the Stargate project?"}],
+                    "stream": True,
+                },
+            ]
+        },
+    )
 
     model: str = Field(examples=[MODEL_ID])
     messages: list[CompletionMessage] = Field(min_length=1)

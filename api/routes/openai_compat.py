@@ -136,6 +136,18 @@ def _known_model(model: str) -> None:
         )
 
 
+_SSE_CHUNK = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "string",
+            "description": "A `chat.completion.chunk` as JSON, an `error` object, or `[DONE]`.",
+        }
+    },
+}
+
+
 @router.get("/models", response_model=ModelList)
 def list_models() -> ModelList:
     """The one model: the service itself."""
@@ -205,7 +217,7 @@ async def _chunks(
         200: {
             "description": "A `chat.completion`, or with `stream: true` `chat.completion.chunk`"
             " Server-Sent Events ending in `data: [DONE]`.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"itemSchema": _SSE_CHUNK}},
         },
         **_ERRORS,
     },
