@@ -3,7 +3,8 @@
 Without --url it starts `rag serve` (extractive mode, a fresh index of the default articles)
 on a free 127.0.0.1 port in a child process, waits until it is ready, and stops it at the end.
 Each client sends the project's questions (tests/data/questions.jsonl) in turn, one request at
-a time; the figures are what the clients observed: throughput, latency percentiles, errors.
+a time, after one uncounted pass over all of them; the figures are what the clients observed:
+throughput, latency percentiles, errors.
 
     python bench/load.py [--clients 8] [--seconds 30] [--endpoint ask|chat] [--url URL]
 """
@@ -106,8 +107,14 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
-        for question in questions[: 2 * clients]:  # warm-up, not counted
-            await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
+        # Warm-up, not counted: one pass over every question (sentence embeddings are cached).
+        warm = asyncio.Semaphore(clients)
+
+        async def warm_up(question: str) -> None:
+            async with warm:
+                await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
+
+        await asyncio.gather(*(warm_up(question) for question in questions))
         latencies: list[float] = []
         outcomes: Counter = Counter()
         started = time.monotonic()
