@@ -4,19 +4,26 @@ from fastapi import APIRouter
 from fastapi.sse import EventSourceResponse, format_sse_event
 
 from api.deps import Service
+from api.routes.ask import QUESTION_ERRORS
 from rag.models import Answer, ChatEvent, ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict] = {
     200: {
         "description": "The answer as JSON, or with `stream: true` as Server-Sent Events "
         "(`sources`, `citation`, `delta`, `done` or `error`; see docs/api.md).",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {
+            "text/event-stream": {
+                "itemSchema": {
+                    "type": "object",
+                    "properties": {"event": {"type": "string"}, "data": {"type": "string"}},
+                    "required": ["event", "data"],
+                }
+            }
+        },
     },
-    404: {"description": "An article id in `articles` is unknown."},
-    502: {"description": "The language model failed or returned garbage (not streamed)."},
-    504: {"description": "The language model did not answer in time (not streamed)."},
+    **QUESTION_ERRORS,
 }
 
 
