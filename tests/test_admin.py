@@ -247,14 +247,17 @@ def test_openapi_declares_the_bearer_scheme(admin: TestClient) -> None:
     assert {"200", "201", "401", "403", "415", "422"} <= set(post["responses"])
 
 
-def test_short_admin_key_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["serve"], ["ingest"], ["ask", "Who leads Stargate?"]])
+def test_short_admin_key_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+) -> None:
     with pytest.raises(ValidationError, match="at least 16 characters"):
         Settings(_env_file=None, api_key="too-short")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RAG_API_KEY", "too-short")
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(cli, ["serve"])
+        result = CliRunner().invoke(cli, command)
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 2
