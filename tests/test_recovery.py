@@ -110,6 +110,7 @@ def _assert_whole(service: RagService, article: Article) -> None:
     assert service.article(article.id).text == article.text
 
 
+@pytest.mark.timeout(300)
 def test_kill_before_the_commit_leaves_no_trace(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     _kill_during(index_dir, "passages written#1", "v1")
@@ -128,6 +129,7 @@ def test_kill_before_the_commit_leaves_no_trace(tmp_path: Path) -> None:
     assert len(_stored(index_dir)[0]) == 1
 
 
+@pytest.mark.timeout(300)
 def test_kill_after_the_commit_finishes_the_replacement(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     _kill_during(index_dir, "article committed#2", "v1", "v2")
