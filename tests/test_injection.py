@@ -1,7 +1,8 @@
 """Prompt injection and hostile HTML: article text is data, never instructions or markup.
 
 The model path runs the real `openai` client against the scripted fake server and checks the
-prompt it receives; the extractive path is checked end to end through the HTTP API.
+prompt it receives; the extractive path is checked end to end through the HTTP API, and the
+widget's rendering of article text in a real Chromium.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -29,7 +31,7 @@ from tests.servers import serving
 if TYPE_CHECKING:
     from tests.fake_llm import FakeLLM
 
-pytest_plugins = ["tests.fake_llm"]
+pytest_plugins = ["tests.browser", "tests.fake_llm"]
 
 NADELLA = "003_155f2f5638679cf8"
 QUESTION = "How much did Nadella say Microsoft is good for?"
@@ -203,3 +205,38 @@ def test_html_ingestion_strips_active_content_and_fetches_nothing(
         assert hits == []
     finally:
         rag.delete("harbour")
+
+
+MARKUP = Article(
+    id="crane-markup",
+    title="Crane <img src=x onerror=\"window.pwned = 'title'\"> report",
+    text=(
+        'The harbour crane "<img src=x onerror="window.pwned = \'answer\'">" lifts '
+        "<b>120 tonnes</b> of cargo at Rotterdam. "
+        "Engineers wrote <script>window.pwned = 'script'</script> on the crane's cabin."
+    ),
+)
+
+
+def test_the_widget_shows_article_markup_as_text(
+    extractive: tuple[RagService, TestClient], page: Page
+) -> None:
+    rag, _ = extractive
+    rag.ingest([MARKUP])
+    try:
+        with serving(create_app(service=rag)) as base_url:
+            page.goto(f"{base_url}/")
+            expect(page.locator("#articles li h3", has_text="Crane <img")).to_have_text(
+                MARKUP.title
+            )
+            page.get_by_role("button", name="Chat: Ask the news").click()
+            box = page.locator("[data-rag=question]")
+            box.fill("How many tonnes does the harbour crane at Rotterdam lift?")
+            box.press("Enter")
+            answer = page.locator("[data-rag=answer]:not([aria-busy])")
+            expect(answer).to_have_count(1)
+            expect(answer).to_contain_text("<b>120 tonnes</b>")
+            assert answer.locator("b, img, script").count() == 0
+            assert page.evaluate("window.pwned") is None
+    finally:
+        rag.delete(MARKUP.id)
