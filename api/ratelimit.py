@@ -1,8 +1,8 @@
 """Per-client rate limit on the question endpoints, with the `limits` library (moving window).
 
 One limiter per app, in memory: limits hold per process. The client is its IP address as the
-server sees it (behind a proxy, run uvicorn with `--forwarded-allow-ips` so that is the real
-client's address).
+server sees it; behind a proxy, uvicorn takes it from `X-Forwarded-For` when the proxy's
+address is trusted (`FORWARDED_ALLOW_IPS`, docs/operations.md).
 """
 
 import math
