@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -20,6 +21,7 @@ from rag.models import MAX_CHAT_CHARS, MAX_CHAT_MESSAGES, MAX_QUESTION_CHARS
 from rag.service import RagService
 from tests.conftest import make_settings
 from tests.fake_llm import Reply
+from tests.servers import serving
 
 if TYPE_CHECKING:
     from tests.fake_llm import FakeLLM
@@ -51,6 +53,20 @@ def test_rate_limit_per_client_with_retry_after(service: RagService) -> None:
         assert first.get("/healthz").status_code == 200
         with TestClient(app, client=("10.0.0.2", 1000)) as second:
             assert second.post("/v1/ask", json=QUESTION).status_code == 200
+
+
+def test_rate_limit_keys_on_the_forwarded_client_behind_a_local_proxy(
+    service: RagService,
+) -> None:
+    settings = service.settings.model_copy(update={"rate_limit": "2/minute"})
+    with serving(create_app(settings, service=service)) as base_url:
+
+        def ask(client_ip: str) -> int:
+            headers = {"X-Forwarded-For": client_ip}
+            return httpx.post(f"{base_url}/v1/ask", json=QUESTION, headers=headers).status_code
+
+        assert [ask("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+        assert ask("198.51.100.4") == 200
 
 
 def test_no_rate_limit_by_default(client: TestClient) -> None:
