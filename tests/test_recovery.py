@@ -6,6 +6,7 @@ the parent SIGKILLs it there: the index is left exactly as a crash at that step 
 """
 
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -142,6 +143,64 @@ def test_kill_after_the_commit_finishes_the_replacement(tmp_path: Path) -> None:
     _assert_whole(service, new)
     assert _stored(index_dir)[0] == Counter({record["content_hash"]: record["passages"]})
     assert service.index.ingest(new).status == IngestStatus.unchanged
+
+
+SECOND_WRITER = textwrap.dedent(
+    """
+    import sys
+    from rag.config import Settings
+    from rag.models import Article
+    from rag.service import RagService
+
+    service = RagService(Settings(_env_file=None, index_dir=sys.argv[1]))  # repairs: locks
+    print("READY", flush=True)
+    sys.stdin.readline()  # the parent holds the lock now
+    text = "The lighthouse at Cape Wrath was automated in 1998. " * 20
+    result = service.index.ingest(Article(id="lighthouse", title="Lighthouse", text=text))
+    print("DONE", result.status, flush=True)
+    """
+)
+
+
+@pytest.mark.timeout(300)
+def test_a_second_process_waits_for_the_write_lock(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    (tmp_path / "articles").mkdir()
+    service = RagService(make_settings(index_dir, articles_dir=tmp_path / "articles"))
+    child = subprocess.Popen(
+        [sys.executable, "-c", SECOND_WRITER, str(index_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert child.stdout is not None
+    reader = threading.Thread(target=lambda: [lines.put(line.strip()) for line in child.stdout])
+    reader.start()
+    try:
+        assert lines.get(timeout=120) == "READY"
+        with service.index._writing():  # as an ingest in this process holds it
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            with pytest.raises(queue.Empty):
+                lines.get(timeout=5)  # embedded by now, but blocked on the lock
+            assert "lighthouse" not in service.index.ids()
+        assert lines.get(timeout=120) == "DONE added"
+    finally:
+        child.wait(timeout=60)
+        reader.join(timeout=10)
+    assert child.returncode == 0
+    # This process sees the other's commit; its next write renews its lexical snapshot.
+    big = _big_article("local", 100)
+    service.ingest([big])
+    text = "The lighthouse at Cape Wrath was automated in 1998. " * 20
+    _assert_whole(service, Article(id="lighthouse", title="Lighthouse", text=text))
+    _assert_whole(service, big)
+    answer = service.ask("When was the Cape Wrath lighthouse automated?")
+    assert answer.answered and "1998" in answer.answer
 
 
 @pytest.fixture(scope="module")
