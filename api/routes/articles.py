@@ -50,7 +50,7 @@ def get_article(
     return service.article(article_id)
 
 
-def _validated(fields: dict) -> ArticleCreate:
+def _validated(fields: object) -> ArticleCreate:
     try:
         return ArticleCreate.model_validate(fields)
     except ValidationError as exc:
