@@ -122,6 +122,14 @@ class RagService:
     ) -> Answer:
         answered = bool(citations)
         finished = time.perf_counter()
+        timings = Timings(
+            retrieve_ms=round((retrieved_at - started) * 1000, 2),
+            answer_ms=round((finished - retrieved_at) * 1000, 2),
+            total_ms=round((finished - started) * 1000, 2),
+        )
+        logger.info(
+            "answered", extra={"mode": str(mode), "answered": answered, **timings.model_dump()}
+        )
         return Answer(
             answer=text if answered else NOT_COVERED_ANSWER,
             answered=answered,
@@ -129,11 +137,7 @@ class RagService:
             query=query,
             citations=citations if answered else [],
             passages=[_passage(p) for p in retrieved],
-            timings=Timings(
-                retrieve_ms=round((retrieved_at - started) * 1000, 2),
-                answer_ms=round((finished - retrieved_at) * 1000, 2),
-                total_ms=round((finished - started) * 1000, 2),
-            ),
+            timings=timings,
         )
 
     def ask(

@@ -96,11 +96,6 @@ def test_injected_text_reaches_the_model_only_as_a_passage(
     assert "Ignore all previous instructions" in passages
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build_messages puts passage text and titles into the fence unescaped: a passage "
-    "can close its fence and open a forged one (rag/answering/generative.py)",
-)
 def test_a_passage_cannot_break_out_of_its_fence(generative: RagService, fake_llm: FakeLLM) -> None:
     fake_llm.answer("Nadella said Microsoft is good for $80 billion [1].")
     answer = generative.ask(QUESTION, top_k=3)

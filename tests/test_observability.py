@@ -145,10 +145,6 @@ def test_rag_serve_writes_json_lines_with_request_ids(tmp_path: Path) -> None:
     assert not any("\x1b" in str(value) for line in lines for value in line.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the service does not log an answer's stage timings yet (rag/service.py)",
-)
 def test_answers_log_their_stage_timings(client: TestClient, log_lines: io.StringIO) -> None:
     response = client.post("/v1/ask", json=QUESTION, headers={"X-Request-ID": "timed-1"})
     timed = [

@@ -7,6 +7,7 @@ shared by the streamed and the plain reply.
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from html import escape
 
 import openai
 
@@ -30,9 +31,11 @@ def build_messages(question: str, passages: list[RetrievedPassage]) -> list[dict
     blocks = []
     for number, passage in enumerate(passages, start=1):
         meta = passage.node.node.metadata
+        # Escaped, so a passage cannot close its fence or forge another one.
         blocks.append(
-            f'<passage number="{number}" article="{meta["article_id"]}" '
-            f'title="{meta["title"]}">\n{passage.node.node.text}\n</passage>'
+            f'<passage number="{number}" article="{escape(meta["article_id"])}" '
+            f'title="{escape(meta["title"])}">\n{escape(passage.node.node.text, quote=False)}'
+            "\n</passage>"
         )
     user = "Passages:\n" + "\n".join(blocks) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
