@@ -32,6 +32,7 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT = 60.0
 
 T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 Messages = str | Sequence[ChatMessage | dict[str, str]]
 """A conversation: a single question, or messages ending with the user's question."""
 
@@ -234,9 +235,13 @@ def _http_options(
     return {"base_url": base_url.rstrip("/"), "headers": headers, "timeout": timeout}
 
 
-class RagClient:
-    """The service over HTTP. `base_url` defaults to `RAG_URL`, then http://127.0.0.1:8000;
-    `api_key` (sent as `Authorization: Bearer`) to `RAG_API_KEY`; `timeout` is in seconds."""
+class _Connection(Generic[H]):
+    """What both clients hold: one httpx client set up from the arguments or the environment.
+
+    `base_url` defaults to `RAG_URL`, then http://127.0.0.1:8000; `api_key` (sent as
+    `Authorization: Bearer`) to `RAG_API_KEY`; `timeout` is in seconds."""
+
+    _transport: type[H]
 
     def __init__(
         self,
@@ -245,11 +250,17 @@ class RagClient:
         api_key: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
-        self._http = httpx.Client(**_http_options(base_url, api_key, timeout))
+        self._http = self._transport(**_http_options(base_url, api_key, timeout))
 
     @property
     def base_url(self) -> str:
         return str(self._http.base_url).rstrip("/")
+
+
+class RagClient(_Connection[httpx.Client]):
+    """The service over HTTP; see `_Connection` for the arguments."""
+
+    _transport = httpx.Client
 
     def _run(self, call: _Call[T]) -> T:
         response = self._http.send(call.request(self._http))
@@ -318,21 +329,10 @@ class RagClient:
         self.close()
 
 
-class AsyncRagClient:
+class AsyncRagClient(_Connection[httpx.AsyncClient]):
     """`RagClient` for asyncio code: the same calls, awaited; streams are async iterators."""
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-    ) -> None:
-        self._http = httpx.AsyncClient(**_http_options(base_url, api_key, timeout))
-
-    @property
-    def base_url(self) -> str:
-        return str(self._http.base_url).rstrip("/")
+    _transport = httpx.AsyncClient
 
     async def _run(self, call: _Call[T]) -> T:
         response = await self._http.send(call.request(self._http))

@@ -97,6 +97,12 @@ class FakeLLM:
         """Answer streamed requests with exactly these pieces (plain ones get them joined)."""
         self.reply = Reply(content="".join(pieces), pieces=pieces, piece_delay=delay)
 
+    def wait_for_abandoned_stream(self, seconds: float = 5.0) -> None:
+        """Give the server a moment to notice that its reader went away."""
+        deadline = time.monotonic() + seconds
+        while self.streams_abandoned == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def fail(self, status: int) -> None:
         self.reply = Reply(status=status)
 

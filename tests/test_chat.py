@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -278,8 +277,6 @@ def test_client_disconnect_stops_the_model_stream(
             for line in response.iter_lines():
                 if line.startswith("event: delta"):
                     break  # leave mid-answer
-        deadline = time.monotonic() + 5
-        while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        fake_llm.wait_for_abandoned_stream()
     assert fake_llm.streams_abandoned == 1
     assert fake_llm.streams_finished == 0

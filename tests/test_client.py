@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -354,9 +353,7 @@ def test_leaving_a_stream_early_stops_the_model(gen_server: str, fake_llm: FakeL
         stream = client.chat_stream(OFFER)
         assert "[1]" in next(stream)
         stream.close()
-    deadline = time.monotonic() + 5
-    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    fake_llm.wait_for_abandoned_stream()
     assert fake_llm.streams_abandoned == 1
     assert fake_llm.streams_finished == 0
 

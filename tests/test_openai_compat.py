@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -306,8 +305,6 @@ def test_closing_the_stream_stops_the_model(gen_sdk: OpenAI, fake_llm: FakeLLM) 
         if chunk.choices[0].delta.content:
             break  # leave mid-answer
     stream.close()
-    deadline = time.monotonic() + 5
-    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    fake_llm.wait_for_abandoned_stream()
     assert fake_llm.streams_abandoned == 1
     assert fake_llm.streams_finished == 0

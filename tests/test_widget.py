@@ -8,7 +8,6 @@ generative path runs against the scripted model server of tests/fake_llm.py.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -375,9 +374,7 @@ def test_stop_ends_a_streaming_answer_and_the_service_stops_too(
     expect(answer).not_to_have_attribute("aria-busy", "true")
     expect(page.get_by_role("button", name="Send question")).to_be_visible()
     expect(page.locator("[data-rag=question]")).to_have_value(QUESTION)
-    deadline = time.monotonic() + 10
-    while fake_llm.streams_abandoned == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    fake_llm.wait_for_abandoned_stream(10)
     assert fake_llm.streams_abandoned == 1 and fake_llm.streams_finished == 0
 
 
