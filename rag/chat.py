@@ -6,13 +6,10 @@ and a stale [1] must not reach the model or the search as if it named a current 
 
 import re
 
-from rag.answering.evidence import key_terms
+from rag.answering.evidence import names
 from rag.models import ChatMessage
 
 _MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
-_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
-_POSSESSIVE = re.compile(r"['’]s$")
 # Words that point back into the conversation: 'How much did he invest there?'
 _REFERENCE = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
@@ -26,13 +23,6 @@ def without_markers(text: str) -> str:
 def transcript(messages: list[ChatMessage]) -> list[tuple[str, str]]:
     """(role, text) pairs with earlier answers' markers removed."""
     return [(m.role, without_markers(m.content)) for m in messages]
-
-
-def names(question: str) -> list[str]:
-    """Key terms plus single capitalised words, each once, none inside another."""
-    found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
-    unique = list(dict.fromkeys(found))
-    return [t for t in unique if not any(t != other and t in other for other in unique)]
 
 
 def carry_names(messages: list[ChatMessage]) -> str:

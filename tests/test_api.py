@@ -45,6 +45,17 @@ def test_question_outside_the_articles_is_declined(client: TestClient) -> None:
         assert "do not cover" in body["answer"]
 
 
+def test_short_question_about_a_name_is_answered_from_the_passage_naming_it(
+    client: TestClient,
+) -> None:
+    # 'What is Colossus?' embeds far from every passage; the passage naming it still answers.
+    body = client.post("/v1/ask", json={"question": "What is Colossus?"}).json()
+    assert body["answered"] is True
+    assert "supercomputer" in body["citations"][0]["text"]
+    assert all("Colossus" in c["text"] for c in body["citations"])
+    assert all(not c["text"].endswith("?") for c in body["citations"])
+
+
 def test_ask_restricted_to_articles(client: TestClient) -> None:
     only = ["003_155f2f5638679cf8"]
     body = client.post(

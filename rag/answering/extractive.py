@@ -73,7 +73,8 @@ class ExtractiveAnswerer:
             for start, end in sentence_spans(node.text, offset=meta["start"]):
                 key = (meta["article_id"], start)
                 text = node.text[start - meta["start"] : end - meta["start"]]
-                if key in seen or len(text.split()) < 4:
+                # Too short to quote, or a question (a subheading) that answers nothing.
+                if key in seen or len(text.split()) < 4 or text.rstrip().endswith("?"):
                     continue
                 seen.add(key)
                 found.append(_Candidate(meta, text, start, end, rank))
