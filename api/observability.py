@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.security import require_admin
@@ -27,6 +28,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("rag.access")
+logger = logging.getLogger(__name__)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged
 # (except uvicorn's copy of its message with terminal colours).
@@ -98,14 +100,23 @@ class RequestContextMiddleware:
         status = 500
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = rid
             await send(message)
 
+        started_response = False
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Handled here rather than by Starlette's outermost handler, so the traceback is
+            # logged and the 500 is sent while the request id is still known.
+            logger.exception("unhandled error")
+            if started_response:
+                raise
+            error = JSONResponse({"detail": "internal server error"}, status_code=500)
+            await error(scope, receive, send_with_id)
         finally:
             client = scope.get("client")
             access_log.info(

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     api_key: str | None = Field(default=None, min_length=16)
     protect_questions: bool = False
     rate_limit: str | None = None
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_json: bool = True
 
     host: str = "127.0.0.1"
@@ -68,15 +68,22 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @field_validator("api_key", "rate_limit", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
     @model_validator(mode="after")
-    def _overlap_below_size(self) -> "Settings":
+    def _consistent(self) -> "Settings":
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
+        if self.protect_questions and not self.api_key:
+            raise ValueError("protect_questions needs an api_key (RAG_API_KEY) to check")
         return self
 
     @property

@@ -7,7 +7,8 @@ here, so each caller shares one wiring.
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
+from contextlib import aclosing
 from pathlib import Path
 
 from llama_index.core.schema import QueryBundle
@@ -166,8 +167,8 @@ class RagService:
         articles: list[str] | None = None,
     ) -> Answer:
         """The last question answered in the light of the conversation (see docs/api.md)."""
-        self._check_articles(articles)
-        events = [event async for event in self._chat_events(messages, top_k, articles)]
+        await asyncio.to_thread(self._check_articles, articles)
+        events = [event async for event in self._chat_events(messages, top_k, articles, False)]
         done = events[-1]
         assert isinstance(done, DoneEvent)
         return done.answer
@@ -177,7 +178,7 @@ class RagService:
         messages: list[ChatMessage],
         top_k: int | None = None,
         articles: list[str] | None = None,
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         """The answer as events; an unknown article raises here, before the stream starts.
 
         Failures after that end the stream with an error event. Closing the iterator (a
@@ -188,10 +189,11 @@ class RagService:
 
     async def _events_or_error(
         self, messages: list[ChatMessage], top_k: int | None, articles: list[str] | None
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         try:
-            async for event in self._chat_events(messages, top_k, articles):
-                yield event
+            async with aclosing(self._chat_events(messages, top_k, articles, True)) as events:
+                async for event in events:
+                    yield event
         except RagError as error:
             yield ErrorEvent(status=error.status_code, detail=str(error))
 
@@ -210,8 +212,15 @@ class RagService:
         return carry_names(messages)
 
     async def _chat_events(
-        self, messages: list[ChatMessage], top_k: int | None, articles: list[str] | None
-    ) -> AsyncIterator[ChatEvent]:
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None,
+        articles: list[str] | None,
+        streaming: bool,
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """Events of one answer. Once text has reached a streaming client, a failed model can
+        no longer be swapped for the extractive answer; before that (or when nothing is
+        streamed) it can."""
         started = time.perf_counter()
         query = await self._standalone_query(messages)
         bundle, retrieved, evidence = await asyncio.to_thread(
@@ -223,13 +232,15 @@ class RagService:
         if evidence.supported and self._generative:
             markers = MarkerStream(retrieved)
             try:
-                async for token in self._generative.stream(query, retrieved):
-                    for event in markers.feed(token):
-                        yield event
+                tokens = self._generative.stream(query, retrieved)
+                async with aclosing(tokens):
+                    async for token in tokens:
+                        for event in markers.feed(token):
+                            yield event
                 for event in markers.close():
                     yield event
             except RagError as error:
-                if markers.text or not self._can_fall_back(error):
+                if (streaming and markers.text) or not self._can_fall_back(error):
                     raise
                 mode = Mode.extractive
             else:

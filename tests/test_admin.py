@@ -248,13 +248,24 @@ def test_openapi_declares_the_bearer_scheme(admin: TestClient) -> None:
 
 
 @pytest.mark.parametrize("command", [["serve"], ["ingest"], ["ask", "Who leads Stargate?"]])
-def test_short_admin_key_is_refused(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: list[str]
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("RAG_API_KEY", "too-short", "16 characters"),
+        ("RAG_LOG_LEVEL", "verbose", "RAG_LOG_LEVEL"),
+        ("RAG_PROTECT_QUESTIONS", "true", "needs an api_key"),
+    ],
+)
+def test_bad_settings_are_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: list[str],
+    variable: str,
+    value: str,
+    named: str,
 ) -> None:
-    with pytest.raises(ValidationError, match="at least 16 characters"):
-        Settings(_env_file=None, api_key="too-short")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RAG_API_KEY", "too-short")
+    monkeypatch.setenv(variable, value)
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(cli, command)
@@ -263,4 +274,12 @@ def test_short_admin_key_is_refused(
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "RAG_API_KEY" in lines[0] and "16" in lines[0]
+    assert len(lines) == 1 and named in lines[0]
+
+
+def test_settings_refuse_a_short_key_and_protection_without_a_key() -> None:
+    with pytest.raises(ValidationError, match="at least 16 characters"):
+        Settings(_env_file=None, api_key="too-short")
+    with pytest.raises(ValidationError, match="needs an api_key"):
+        Settings(_env_file=None, protect_questions=True)
+    assert Settings(_env_file=None, log_level="debug").log_level == "DEBUG"

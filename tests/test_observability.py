@@ -13,10 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.observability import configure_logging
+from api.observability import RequestContextMiddleware, configure_logging
 from rag.config import DEFAULT_ARTICLES_DIR
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -158,3 +159,23 @@ def test_answers_log_their_stage_timings(client: TestClient, log_lines: io.Strin
         timings["retrieve_ms"],
         timings["answer_ms"],
     )
+
+
+def test_an_unhandled_error_is_a_500_with_its_request_id_on_the_traceback(
+    log_lines: io.StringIO,
+) -> None:
+    app = FastAPI()
+    app.add_middleware(RequestContextMiddleware)
+
+    @app.get("/broken")
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/broken", headers={"X-Request-ID": "broken-1"})
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal server error"}
+    assert response.headers["X-Request-ID"] == "broken-1"
+    logged = [line for line in _parsed(log_lines) if line["request_id"] == "broken-1"]
+    assert any("RuntimeError: a bug" in line.get("exception", "") for line in logged)
+    assert any(line.get("status") == 500 for line in logged)

@@ -1,4 +1,5 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 
 from fastapi import APIRouter
 from fastapi.sse import EventSourceResponse, format_sse_event
@@ -27,9 +28,11 @@ _RESPONSES: dict[int | str, dict] = {
 }
 
 
-async def _server_sent(events: AsyncIterator[ChatEvent]) -> AsyncIterator[bytes]:
-    async for event in events:
-        yield format_sse_event(event=event.event, data_str=event.model_dump_json())
+async def _server_sent(events: AsyncGenerator[ChatEvent, None]) -> AsyncIterator[bytes]:
+    """Closing `events` at once when the client goes away closes the model's stream too."""
+    async with aclosing(events):
+        async for event in events:
+            yield format_sse_event(event=event.event, data_str=event.model_dump_json())
 
 
 @router.post("/chat", response_model=Answer, responses=_RESPONSES)

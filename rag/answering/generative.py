@@ -5,7 +5,7 @@ Marker rules (renumbering, invalid markers, uncited answers) live in `citing.Mar
 shared by the streamed and the plain reply.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 from html import escape
 
@@ -112,7 +112,9 @@ class GenerativeAnswerer:
         markers.close()
         return (markers.text, markers.citations) if markers.answered else ("", [])
 
-    async def stream(self, question: str, passages: list[RetrievedPassage]) -> AsyncIterator[str]:
+    async def stream(
+        self, question: str, passages: list[RetrievedPassage]
+    ) -> AsyncGenerator[str, None]:
         """The model's answer token by token; closing this iterator closes the model's stream.
 
         A client per call: an async client belongs to the event loop that made it.
