@@ -287,6 +287,28 @@ def test_follow_up_sends_the_conversation_and_keeps_each_answers_sources(
     expect(source.locator("mark")).to_have_text(expected["citations"][0]["text"])
 
 
+def test_a_long_conversation_sends_only_its_latest_turns(page: Page, live_server: str) -> None:
+    questions = ["Who leads the Stargate project?", "How much did Musk offer for OpenAI?"] * 6
+    sent: list[dict] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/v1/chat"):
+            sent.append(request.post_data_json)
+
+    page.on("request", record)
+    page.goto(f"{live_server}/")
+    open_widget(page)
+    for question in questions:
+        ask(page, question)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert len(sent) == len(questions)
+    last = sent[-1]["messages"]
+    # Ten earlier turns and the question: under the service's limits however long it runs.
+    assert len(last) == 21
+    assert last[-1] == {"role": "user", "content": questions[-1]}
+    assert [m["content"] for m in last[:-1:2]] == questions[-11:-1]
+
+
 def test_unreachable_service_is_reported_and_the_question_kept(
     page: Page, other_site: tuple[str, Path], live_server: str
 ) -> None:

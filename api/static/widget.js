@@ -334,19 +334,25 @@
   async function* readEvents(response) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const blocks = buffer.split(/\r\n\r\n|\n\n|\r\r/);
-      buffer = blocks.pop();
-      for (const block of blocks) {
-        const event = parseEvent(block);
-        if (event) yield event;
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        const blocks = buffer.split(/\r\n\r\n|\n\n|\r\r/);
+        buffer = blocks.pop();
+        for (const block of blocks) {
+          const event = parseEvent(block);
+          if (event) yield event;
+        }
       }
+      const last = parseEvent(buffer);
+      if (last) yield last;
+    } finally {
+      // A reader that stops early (an error event, bad data) closes the response, and with it
+      // the service's work on the answer.
+      reader.cancel().catch(() => {});
     }
-    const last = parseEvent(buffer);
-    if (last) yield last;
   }
 
   class ServiceError extends Error {}
@@ -368,6 +374,8 @@
 
   /** Completed turns only: a failed or stopped question is not part of the conversation. */
   const history = [];
+  const MAX_TURNS_SENT = 10;
+  const MAX_HISTORY_CHARS = 16000;
   let inFlight = null;
   let sourceOpener = null;
 
@@ -542,8 +550,17 @@
     }
   }
 
+  /** The latest turns that fit the service's limits (50 messages, 20,000 characters with
+   * the question): older ones matter least to a follow-up. */
+  function recentHistory() {
+    const kept = history.slice(-2 * MAX_TURNS_SENT);
+    const length = () => kept.reduce((total, message) => total + message.content.length, 0);
+    while (kept.length && length() > MAX_HISTORY_CHARS) kept.splice(0, 2);
+    return kept;
+  }
+
   async function ask(text) {
-    const messages = [...history, { role: "user", content: text }];
+    const messages = [...recentHistory(), { role: "user", content: text }];
     log.append(el("div", { class: "msg user", text }));
     const view = new AnswerView();
     const controller = new AbortController();
