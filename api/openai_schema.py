@@ -235,7 +235,7 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-def completion_id() -> tuple[str, int]:
+def new_completion() -> tuple[str, int]:
     """A fresh id and creation time for one completion (shared by all its chunks)."""
     return f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
@@ -246,6 +246,6 @@ def sources_text(citations: list[Citation]) -> str:
         return ""
     lines = []
     for citation in citations:
-        source = ", ".join(filter(None, [citation.publisher, citation.date]))
-        lines.append(f"[{citation.marker}] {citation.title}" + (f" ({source})" if source else ""))
+        source = f" ({citation.source})" if citation.source else ""
+        lines.append(f"[{citation.marker}] {citation.title}{source}")
     return "\n\nSources:\n" + "\n".join(lines)

@@ -241,7 +241,7 @@ class _Connection(Generic[H]):
     `base_url` defaults to `RAG_URL`, then http://127.0.0.1:8000; `api_key` (sent as
     `Authorization: Bearer`) to `RAG_API_KEY`; `timeout` is in seconds."""
 
-    _transport: type[H]
+    _client_class: type[H]
 
     def __init__(
         self,
@@ -250,7 +250,7 @@ class _Connection(Generic[H]):
         api_key: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
-        self._http = self._transport(**_http_options(base_url, api_key, timeout))
+        self._http = self._client_class(**_http_options(base_url, api_key, timeout))
 
     @property
     def base_url(self) -> str:
@@ -260,7 +260,7 @@ class _Connection(Generic[H]):
 class RagClient(_Connection[httpx.Client]):
     """The service over HTTP; see `_Connection` for the arguments."""
 
-    _transport = httpx.Client
+    _client_class = httpx.Client
 
     def _run(self, call: _Call[T]) -> T:
         response = self._http.send(call.request(self._http))
@@ -332,7 +332,7 @@ class RagClient(_Connection[httpx.Client]):
 class AsyncRagClient(_Connection[httpx.AsyncClient]):
     """`RagClient` for asyncio code: the same calls, awaited; streams are async iterators."""
 
-    _transport = httpx.AsyncClient
+    _client_class = httpx.AsyncClient
 
     async def _run(self, call: _Call[T]) -> T:
         response = await self._http.send(call.request(self._http))

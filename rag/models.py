@@ -73,6 +73,11 @@ class Citation(BaseModel):
     start: int = Field(description="Character offset of `text` in the article's cleaned text.")
     end: int
 
+    @property
+    def source(self) -> str:
+        """Publisher and date as source lists show them: 'Korea Economic Daily, 2024-09-09'."""
+        return ", ".join(filter(None, [self.publisher, self.date]))
+
 
 class Mode(StrEnum):
     generative = "generative"
@@ -100,10 +105,9 @@ class Answer(BaseModel):
         """Notebooks show the answer with its citations as footnotes naming the article."""
         lines = [self.answer, ""]
         for citation in self.citations:
-            source = ", ".join(filter(None, [citation.publisher, citation.date]))
             lines.append(
                 f"{citation.marker}. **{citation.title}**"
-                + (f" ({source})" if source else "")
+                + (f" ({citation.source})" if citation.source else "")
                 + f" `{citation.article_id}`: “{citation.text}”"
             )
         lines.append(f"\n*{self.mode} mode, {self.timings.total_ms:.0f} ms*")

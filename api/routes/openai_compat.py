@@ -31,9 +31,9 @@ from api.openai_schema import (
     ModelCard,
     ModelList,
     RagInfo,
-    completion_id,
     describe_errors,
     first_param,
+    new_completion,
     sources_text,
 )
 from rag.errors import RagError
@@ -46,7 +46,6 @@ _ERROR_TYPES = {
     401: "authentication_error",
     403: "permission_error",
     404: "not_found_error",
-    413: "invalid_request_error",
     429: "rate_limit_error",
 }
 
@@ -164,10 +163,10 @@ def _rag_info(answer: Answer) -> RagInfo:
     return RagInfo(answered=answer.answered, mode=answer.mode, query=answer.query)
 
 
-def _completion(answer: Answer, completion: str, created: int) -> ChatCompletion:
+def _completion(answer: Answer, completion_id: str, created: int) -> ChatCompletion:
     content = answer.answer + sources_text(answer.citations)
     return ChatCompletion(
-        id=completion,
+        id=completion_id,
         created=created,
         model=MODEL_ID,
         choices=[Choice(message=AssistantMessage(content=content))],
@@ -177,7 +176,7 @@ def _completion(answer: Answer, completion: str, created: int) -> ChatCompletion
 
 
 async def _chunks(
-    events: AsyncIterator[ChatEvent], completion: str, created: int
+    events: AsyncIterator[ChatEvent], completion_id: str, created: int
 ) -> AsyncIterator[bytes]:
     """The service's events as OpenAI chunks: role, the text, the sources, stop, [DONE]."""
 
@@ -185,7 +184,7 @@ async def _chunks(
         """`finish_reason` is always sent; `citations` and `rag` only with the last chunk."""
         extra = {"citations": last.citations, "rag": _rag_info(last)} if last else {}
         piece = ChatCompletionChunk(
-            id=completion,
+            id=completion_id,
             created=created,
             model=MODEL_ID,
             choices=[ChunkChoice(delta=delta, finish_reason="stop" if last else None)],
@@ -233,11 +232,11 @@ async def chat_completions(
         chat = request.chat_request()
     except ValueError as error:
         raise CompletionError(400, str(error), param="messages") from error
-    completion, created = completion_id()
+    completion_id, created = new_completion()
     if not request.stream:
         answer = await service.chat(chat.messages, chat.top_k, chat.articles)
-        return _completion(answer, completion, created)
+        return _completion(answer, completion_id, created)
     events = service.chat_stream(chat.messages, chat.top_k, chat.articles)
     return EventSourceResponse(
-        _chunks(events, completion, created), headers={"Cache-Control": "no-cache"}
+        _chunks(events, completion_id, created), headers={"Cache-Control": "no-cache"}
     )
