@@ -125,7 +125,7 @@ async def add_article(
     if result.status == IngestStatus.unchanged:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"{router.prefix}/{result.article_id}"
-    stored = service.article(result.article_id)
+    stored = await run_in_threadpool(service.article, result.article_id)
     return ArticleSummary(**stored.model_dump(exclude={"text"}))
 
 
