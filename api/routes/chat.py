@@ -3,6 +3,7 @@ from contextlib import aclosing
 
 from fastapi import APIRouter
 from fastapi.sse import EventSourceResponse, format_sse_event
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import Service
 from api.routes.ask import QUESTION_ERRORS
@@ -40,5 +41,8 @@ async def chat(request: ChatRequest, service: Service) -> Answer | EventSourceRe
     """Answer the last question of a conversation, as JSON or streamed as it is written."""
     if not request.stream:
         return await service.chat(request.messages, request.top_k, request.articles)
-    events = service.chat_stream(request.messages, request.top_k, request.articles)
+    # The article check reads the index: off the event loop.
+    events = await run_in_threadpool(
+        service.chat_stream, request.messages, request.top_k, request.articles
+    )
     return EventSourceResponse(_server_sent(events), headers={"Cache-Control": "no-cache"})

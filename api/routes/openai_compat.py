@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.sse import EventSourceResponse, format_sse_event
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException  # FastAPI raises this base class too
 
 from api.deps import Service
@@ -236,7 +237,8 @@ async def chat_completions(
     if not request.stream:
         answer = await service.chat(chat.messages, chat.top_k, chat.articles)
         return _completion(answer, completion_id, created)
-    events = service.chat_stream(chat.messages, chat.top_k, chat.articles)
+    # The article check reads the index: off the event loop.
+    events = await run_in_threadpool(service.chat_stream, chat.messages, chat.top_k, chat.articles)
     return EventSourceResponse(
         _chunks(events, completion_id, created), headers={"Cache-Control": "no-cache"}
     )
