@@ -63,6 +63,18 @@ def ask(page: Page, question: str) -> None:
     expect(page.locator("[data-rag=answer]:not([aria-busy])")).to_have_count(finished + 1)
 
 
+def record_chat_requests(page: Page) -> list[dict]:
+    """The JSON bodies the widget sends to /v1/chat from now on, in order."""
+    sent: list[dict] = []
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/v1/chat"):
+            sent.append(request.post_data_json)
+
+    page.on("request", record)
+    return sent
+
+
 def record_answer_frames(page: Page) -> None:
     """From now on `window.answerFrames` records the last answer's text length on each change."""
     page.evaluate(
@@ -246,13 +258,7 @@ def test_follow_up_sends_the_conversation_and_keeps_each_answers_sources(
 ) -> None:
     first_question = "Who leads the Stargate project?"
     follow_up = "How much will they invest?"
-    sent: list[dict] = []
-
-    def record(request: Request) -> None:
-        if request.url.endswith("/v1/chat"):
-            sent.append(request.post_data_json)
-
-    page.on("request", record)
+    sent = record_chat_requests(page)
     page.goto(f"{live_server}/")
     open_widget(page)
     ask(page, first_question)
@@ -289,13 +295,7 @@ def test_follow_up_sends_the_conversation_and_keeps_each_answers_sources(
 
 def test_a_long_conversation_sends_only_its_latest_turns(page: Page, live_server: str) -> None:
     questions = ["Who leads the Stargate project?", "How much did Musk offer for OpenAI?"] * 6
-    sent: list[dict] = []
-
-    def record(request: Request) -> None:
-        if request.url.endswith("/v1/chat"):
-            sent.append(request.post_data_json)
-
-    page.on("request", record)
+    sent = record_chat_requests(page)
     page.goto(f"{live_server}/")
     open_widget(page)
     for question in questions:
