@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
+from httpx_sse import EventSource, ServerSentEvent
 from pydantic import TypeAdapter
 
 from rag.models import (
@@ -125,35 +126,15 @@ def _raise_for_status(response: httpx.Response) -> None:
     raise _service_error(response.status_code, detail, response.headers.get("Retry-After"))
 
 
-def _raise_on_error_event(event: ChatEvent) -> ChatEvent:
-    if isinstance(event, ErrorEvent):
-        raise _service_error(event.status, event.detail)
-    return event
-
-
 _CHAT_EVENT: TypeAdapter[ChatEvent] = TypeAdapter(ChatEvent)
 
 
-class _EventDecoder:
-    """Server-Sent Events, line by line, into ChatEvents.
-
-    Each event's JSON (its `data` lines, joined) names the event itself, so `event:` lines
-    and comments need no handling.
-    """
-
-    def __init__(self) -> None:
-        self._data: list[str] = []
-
-    def feed(self, line: str) -> ChatEvent | None:
-        if line:
-            name, _, value = line.partition(":")
-            if name == "data":
-                self._data.append(value.removeprefix(" "))
-            return None
-        if not self._data:
-            return None
-        data, self._data = "\n".join(self._data), []
-        return _raise_on_error_event(_CHAT_EVENT.validate_json(data))
+def _chat_event(sse: ServerSentEvent) -> ChatEvent:
+    """One event of /v1/chat's stream; an error event raises the typed error."""
+    event = _CHAT_EVENT.validate_json(sse.data)
+    if isinstance(event, ErrorEvent):
+        raise _service_error(event.status, event.detail)
+    return event
 
 
 @dataclass(frozen=True)
@@ -289,10 +270,8 @@ class RagClient(_Connection[httpx.Client]):
             if response.is_error:
                 response.read()
                 _raise_for_status(response)
-            decoder = _EventDecoder()
-            for line in response.iter_lines():
-                if event := decoder.feed(line):
-                    yield event
+            for sse in EventSource(response).iter_sse():
+                yield _chat_event(sse)
         finally:
             response.close()
 
@@ -358,10 +337,8 @@ class AsyncRagClient(_Connection[httpx.AsyncClient]):
             if response.is_error:
                 await response.aread()
                 _raise_for_status(response)
-            decoder = _EventDecoder()
-            async for line in response.aiter_lines():
-                if event := decoder.feed(line):
-                    yield event
+            async for sse in EventSource(response).aiter_sse():
+                yield _chat_event(sse)
         finally:
             await response.aclose()
 

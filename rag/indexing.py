@@ -132,8 +132,6 @@ class ArticleIndex:
         if indexed == content_hash:
             return IngestResult(article.id, IngestStatus.unchanged, count)
         passages = self._splitter.split(article, content_hash)
-        for number, passage in enumerate(passages):
-            passage.id_ = f"{article.id}:{content_hash[:12]}:{number:04d}"
         self._embed_model(passages)
         with self._writing():
             indexed, count = self._indexed_hash(article.id)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from httpx_sse import EventSource
 from pydantic import TypeAdapter
 
 from api.main import create_app
@@ -39,22 +40,15 @@ def assistant(content: str) -> dict[str, str]:
     return {"role": "assistant", "content": content}
 
 
-def parse_stream(body: str) -> list[Any]:
-    """Events of an SSE body; each `event:` line must name its data's `event` field."""
-    events = []
-    for block in body.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines())
-        event = _EVENT.validate_python(json.loads(fields["data"]))
-        assert fields["event"] == event.event
-        events.append(event)
-    return events
-
-
 def stream(client: TestClient, messages: list[dict], **extra) -> list[Any]:
     response = client.post("/v1/chat", json={"messages": messages, "stream": True, **extra})
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/event-stream")
-    return parse_stream(response.text)
+    events = []
+    for sse in EventSource(response).iter_sse():  # checks the text/event-stream type too
+        event = _EVENT.validate_json(sse.data)
+        assert sse.event == event.event  # each `event:` line names its data's event
+        events.append(event)
+    return events
 
 
 def check_stream_contract(events: list[Any]) -> DoneEvent:
