@@ -5,19 +5,19 @@ sent back in the response header and stamped on every log line written while the
 through a context variable that a logging filter reads.
 """
 
-import json
 import logging
 import re
 import sys
 import time
 import uuid
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import TextIO
 
 from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
 from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,15 +30,6 @@ request_id: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("rag.access")
 logger = logging.getLogger(__name__)
 
-# Attributes every LogRecord has; anything else on a record came from `extra=` and is logged
-# (except uvicorn's copy of its message with terminal colours).
-_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {
-    "message",
-    "asctime",
-    "request_id",
-    "color_message",
-}
-
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
@@ -46,21 +37,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id and any extras."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", "-"),
-        }
-        line.update({k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS})
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+def _json_formatter() -> JsonFormatter:
+    """One JSON object per line: level, logger, message, request id, any `extra=` fields and
+    the time; not uvicorn's copy of its message with terminal colours."""
+    return JsonFormatter(
+        "{levelname}{name}{message}{request_id}",
+        style="{",
+        rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+        timestamp="time",
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+    )
 
 
 def configure_logging(level: str, as_json: bool, stream: TextIO | None = None) -> None:
@@ -69,7 +55,7 @@ def configure_logging(level: str, as_json: bool, stream: TextIO | None = None) -
     handler.setLevel(level.upper())  # also for libraries that set their own loggers' levels
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        JsonFormatter()
+        _json_formatter()
         if as_json
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
