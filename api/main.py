@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
-from api.limits import BodySizeLimitMiddleware
+from api.limits import BODY_TOO_LARGE, BodySizeLimitMiddleware
 from api.observability import RequestContextMiddleware, expose_metrics
 from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
 from api.routes import articles, ask, chat, health, openai_compat, widget
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     Raises ValueError for a setting that cannot work (an unparsable rate limit)."""
     settings = settings or (service.settings if service else get_settings())
     question_guards = [Depends(guard_questions)]
-    question_errors = AUTH_ERRORS if settings.protect_questions else {}
+    question_errors = {**BODY_TOO_LARGE, **(AUTH_ERRORS if settings.protect_questions else {})}
     if settings.rate_limit:
         question_guards.insert(0, Depends(RateLimit(settings.rate_limit)))
         question_errors = {**question_errors, **RATE_LIMIT_ERRORS}

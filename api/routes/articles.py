@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import Service
+from api.limits import BODY_TOO_LARGE
 from api.security import AUTH_ERRORS, require_admin
 from rag.indexing import IngestStatus
 from rag.models import ArticleCreate, ArticleDetail, ArticleId, ArticleSummary
@@ -100,7 +101,7 @@ async def article_in_request(request: Request) -> ArticleCreate:
         201: {"description": "Added, or replaced an article with the same id."},
         400: {"description": "The multipart body cannot be parsed."},
         **AUTH_ERRORS,
-        413: {"description": "The body is larger than RAG_MAX_BODY_BYTES."},
+        **BODY_TOO_LARGE,
         415: {"description": "Neither JSON nor a .txt, .md or .html file."},
         422: {"description": "The article is invalid; `detail` says why."},
     },
