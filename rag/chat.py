@@ -9,7 +9,9 @@ import re
 from rag.answering.evidence import names
 from rag.models import ChatMessage
 
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+# Whitespace before a marker goes with it; the lookbehind starts a match only where a run of
+# whitespace begins, so a long run is scanned once, not once per character.
+_MARKERS = re.compile(r"(?<!\s)\s*\[\d+(?:\s*,\s*\d+)*\]")
 # Words that point back into the conversation: 'How much did he invest there?'
 _REFERENCE = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I

@@ -15,8 +15,21 @@ from rag.retrieval import RetrievedPassage
 
 NOT_COVERED = "NOT_IN_ARTICLES"
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-# What the end of the text may be while a marker is still being written.
-_OPEN_MARKER = re.compile(r"\[\d*(?:\s*,\s*\d*)*\s*$")
+# A marker still being written is '[' then only digits, commas and spaces, and is short; a
+# longer run is not a marker and is released, so a model cannot make the stream hold its text.
+_MARKER_CHARS = frozenset("0123456789, \t")
+MAX_OPEN_MARKER = 24
+
+
+def open_marker_start(text: str) -> int | None:
+    """Where a marker still being written starts at the end of `text`, if one does.
+
+    A scan from the last '[', linear in the text: no pattern that can backtrack runs on what a
+    model writes."""
+    start = text.rfind("[", max(0, len(text) - MAX_OPEN_MARKER))
+    if start == -1 or not _MARKER_CHARS.issuperset(text[start + 1 :]):
+        return None
+    return start
 
 
 def cite(meta: dict[str, Any], marker: int, text: str, start: int, end: int) -> Citation:
@@ -51,14 +64,16 @@ class MarkerStream:
 
     def feed(self, chunk: str) -> list[CitationEvent | DeltaEvent]:
         self._unprocessed += chunk
-        open_marker = _OPEN_MARKER.search(self._unprocessed)
-        cut = open_marker.start() if open_marker else len(self._unprocessed)
+        open_at = open_marker_start(self._unprocessed)
+        cut = len(self._unprocessed) if open_at is None else open_at
         ready, self._unprocessed = self._unprocessed[:cut], self._unprocessed[cut:]
         return self._process(ready)
 
     def close(self) -> list[CitationEvent | DeltaEvent]:
         """Everything still held back; markers left open at the end are dropped."""
-        rest, self._unprocessed = _OPEN_MARKER.sub("", self._unprocessed), ""
+        rest, self._unprocessed = self._unprocessed, ""
+        open_at = open_marker_start(rest)
+        rest = rest if open_at is None else rest[:open_at]
         events = self._process(rest)
         self._space = ""
         return events

@@ -1,0 +1,78 @@
+"""Marker rules of `MarkerStream` on their own: no model, no index."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from rag.answering.citing import MAX_OPEN_MARKER, MarkerStream, open_marker_start
+from rag.chat import without_markers
+from rag.models import DeltaEvent
+
+# The model reply that froze the event loop for 47 s with the old open-marker pattern.
+BACKTRACKING_REPLY = "[" + ",   " * 14 + "x"
+
+
+def _passages(count: int) -> list:
+    """Retrieved passages as `MarkerStream` reads them: node text and citation metadata."""
+    return [
+        SimpleNamespace(
+            node=SimpleNamespace(
+                node=SimpleNamespace(
+                    text=f"passage {n}",
+                    metadata={"article_id": f"a{n}", "title": f"T{n}", "start": 0, "end": 9},
+                )
+            )
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def _text(events: list) -> str:
+    return "".join(e.text for e in events if isinstance(e, DeltaEvent))
+
+
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize("groups", [14, 200, 5000])
+def test_a_long_unclosed_marker_is_scanned_in_linear_time(groups: int) -> None:
+    markers = MarkerStream(_passages(2))
+    reply = "Fact [1]. " + "[" + ",   " * groups + "x"
+    streamed = _text(markers.feed(reply) + markers.close())
+    assert streamed.startswith("Fact [1].")
+    assert streamed.endswith("x")  # not a marker: released, not held forever
+
+
+@pytest.mark.timeout(5)
+def test_the_exact_reply_that_froze_the_loop_is_declined_at_once() -> None:
+    markers = MarkerStream(_passages(2))
+    assert markers.feed(BACKTRACKING_REPLY) + markers.close() == []
+    assert not markers.answered  # no valid marker: never shown
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("a [1, 2", 2),
+        ("a [", 2),
+        ("a [1] b", None),
+        ("a [x", None),
+        ("a [" + " " * MAX_OPEN_MARKER, None),
+    ],
+)
+def test_open_marker_start(text: str, start: int | None) -> None:
+    assert open_marker_start(text) == start
+
+
+def test_a_marker_split_across_pieces_is_held_until_whole() -> None:
+    markers = MarkerStream(_passages(2))
+    events = []
+    for piece in ["Musk offered ", "a lot [", "2", "]. Then [1", "]."]:
+        events += markers.feed(piece)
+    events += markers.close()
+    assert _text(events) == "Musk offered a lot [1]. Then [2]."
+    assert [c.article_id for c in markers.citations] == ["a2", "a1"]
+
+
+@pytest.mark.timeout(5)
+def test_stripping_old_markers_is_linear_in_whitespace() -> None:
+    assert without_markers(" " * 200_000 + "x") == "x"
+    assert without_markers("Musk offered [1], then [2, 3] more.") == "Musk offered, then more."
