@@ -140,39 +140,71 @@ def serve(
 
 @app.command(name="eval")
 def evaluate_questions(
-    questions: Annotated[Path, typer.Argument(help="JSONL question file.", exists=True)],
+    questions: Annotated[
+        Path | None,
+        typer.Argument(
+            help="JSONL question file (default: the project's own two sets).", exists=True
+        ),
+    ] = None,
+    articles: Annotated[
+        list[Path] | None,
+        typer.Option(help="Index these folders next to the default articles, in a fresh index."),
+    ] = None,
     top_k: Annotated[int, typer.Option(min=1, max=50)] = 5,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON here.")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every result here.")
+    ] = None,
     details: Annotated[bool, typer.Option(help="List every question that missed.")] = False,
 ) -> None:
-    """Measure retrieval and answer quality on a question file (see docs/evaluation.md)."""
+    """Measure retrieval and answer quality (see docs/evaluation.md).
+
+    With no file: the in-domain and out-of-domain sets side by side, each in a fresh index.
+    With a file: that file, on the configured index (or a fresh one with --articles)."""
+    import tempfile
+
     from rich.table import Table
 
-    from rag.evaluation import evaluate, load_questions, report_json
+    from rag.evaluation import (
+        SUITES,
+        EvalSuite,
+        evaluate,
+        fresh_service,
+        load_questions,
+        missed,
+        report_json,
+    )
 
+    suites = (
+        list(SUITES)
+        if questions is None
+        else [EvalSuite(questions.name, questions, tuple(articles or ()))]
+    )
     try:
-        loaded = load_questions(questions)
-    except ValueError as exc:
+        loaded = {suite.name: load_questions(suite.questions) for suite in suites}
+    except (OSError, ValueError) as exc:
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    service = _service()
-    service.ensure_corpus()
-    report = evaluate(service, loaded, top_k=top_k)
-    table = Table("metric", "value", title=f"{questions.name}, top {top_k}, {service.mode}")
-    for name, value in report.metrics.model_dump().items():
-        table.add_row(name, f"{value:.3f}" if isinstance(value, float) else str(value))
+    settings = _settings()
+    reports = {}
+    for suite in suites:
+        with tempfile.TemporaryDirectory(prefix="rag-eval-") as index_dir:
+            if questions is not None and not articles:
+                service = _service()
+                service.ensure_corpus()
+            else:
+                with console.status(f"Indexing the articles of {suite.name}..."):
+                    service = fresh_service(settings, suite.articles, Path(index_dir))
+            reports[suite.name] = evaluate(service, loaded[suite.name], top_k=top_k)
+            mode = service.mode
+    table = Table("metric", *reports, title=f"top {top_k}, {mode} mode")
+    for name in next(iter(reports.values())).metrics.model_fields:
+        values = [getattr(report.metrics, name) for report in reports.values()]
+        table.add_row(name, *(f"{v:.3f}" if isinstance(v, float) else str(v) for v in values))
     console.print(table)
     if details:
-        for result in report.results:
-            missed = (
-                (not result.passage_hit or not result.answer_has_keys or not result.answered)
-                if result.answerable
-                else result.answered
-            )
-            if missed:
-                console.print(result.model_dump_json(), markup=False)
-    text = report_json(report)
+        for suite_name, report in reports.items():
+            for result in filter(missed, report.results):
+                console.print(f"{suite_name}: {result.model_dump_json()}", markup=False)
     if json_out:
-        json_out.write_text(text)
-    else:
-        console.print_json(text)
+        json_out.write_text(report_json(reports))
+        console.print(f"Every result: {json_out}")

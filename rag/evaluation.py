@@ -5,16 +5,24 @@ Question file: one JSON object per line,
 `{"id": "q1", "question": "...", "articles": ["<id>"], "answer_keys": ["5 million"]}`.
 A key with `|` lists alternatives; `"articles": []` marks a question the articles cannot
 answer. Matching is case-insensitive.
+
+The project's own sets (`SUITES`): in-domain questions on the five default articles, and
+out-of-domain questions on real news pages indexed next to them, each run in a fresh index.
 """
 
 import json
 import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from rag.config import Settings
 from rag.models import Answer
 from rag.service import RagService
+
+EVAL_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 class EvalQuestion(BaseModel):
@@ -147,5 +155,40 @@ def evaluate(service: RagService, questions: list[EvalQuestion], top_k: int = 5)
     return EvalReport(top_k=top_k, metrics=metrics, results=results)
 
 
-def report_json(report: EvalReport) -> str:
+def report_json(report: EvalReport | dict[str, EvalReport]) -> str:
+    if isinstance(report, dict):
+        return json.dumps({name: r.model_dump() for name, r in report.items()}, indent=2)
     return json.dumps(report.model_dump(), indent=2)
+
+
+def missed(result: QuestionResult) -> bool:
+    """An answerable question without its keys, or an unanswerable one answered."""
+    if result.answerable:
+        return not (result.passage_hit and result.answer_has_keys and result.answered)
+    return result.answered
+
+
+@dataclass(frozen=True)
+class EvalSuite:
+    """A question file and the article folders indexed next to the default articles for it."""
+
+    name: str
+    questions: Path
+    articles: tuple[Path, ...] = field(default=())
+
+
+SUITES = (
+    EvalSuite("in-domain", EVAL_DATA / "questions.jsonl"),
+    EvalSuite(
+        "out-of-domain", EVAL_DATA / "ood" / "questions.jsonl", (EVAL_DATA / "ood" / "pages",)
+    ),
+)
+
+
+def fresh_service(settings: Settings, articles: Sequence[Path], index_dir: Path) -> RagService:
+    """A service over the default articles and `articles`, in a new embedded index at
+    `index_dir`, so an evaluation never touches the index being served."""
+    fresh = settings.model_copy(update={"index_dir": index_dir, "chroma_host": None})
+    service = RagService(fresh)
+    service.ingest_paths([settings.articles_dir, *articles])
+    return service

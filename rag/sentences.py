@@ -1,9 +1,41 @@
-"""Sentence spans in article text, with offsets, for quoting and citing single sentences."""
+"""Sentences in article text: their spans, with offsets, and which of them can be quoted.
 
+News text mixes sentences with lines that only look like them: headings, photo captions and
+credits, bylines, calls to subscribe or follow. A quote must be a sentence that states
+something, and one that opens with a pronoun ('He announced...') only makes sense with the
+sentence before it.
+"""
+
+import re
 from functools import cache
 
 from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
+
+# Part of the index fingerprint: a change to how text is cut into sentences re-indexes.
+SENTENCE_RULES = 1
+
+_MIN_WORDS = 4
+# How a sentence ends; a line that ends otherwise is a heading, a label or a menu item.
+_TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$|[\"”’]$")
+# Captions, credits, bylines and page furniture, as English news sites write them.
+_FURNITURE = re.compile(
+    r"^(?:image|photo|media|video|picture)\s+(?:caption|credit|source)"
+    r"|^(?:photo|image|picture|credit|source|caption|file|pictured|above|top|left|right)s?\s*:"
+    r"|\b(?:getty images|shutterstock|afp via getty|ap photo|file photo|photo by|photograph by"
+    r"|image by|illustration by|photo illustration)\b"
+    r"|^(?:by|reporting by|written by|edited by|editing by|additional reporting|compiled by)\b"
+    r"|^(?:follow|contact|email|subscribe|sign up|click|read more|related|advertisement"
+    r"|listen to|watch|share this|copyright)\b"
+    r"|^(?:©|\(c\)\s)",
+    re.IGNORECASE,
+)
+# Words that stand for a subject named earlier: such a sentence is quoted with the one before.
+_LEANS_BACK = re.compile(
+    r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE
+)
+# A fragment that continues the sentence before it (a quotation split by the splitter).
+_CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 
 
 @cache
@@ -21,3 +53,24 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             spans.append((offset + line_start + start, offset + line_start + end))
         line_start += len(line) + 1
     return spans
+
+
+def quotable(sentence: str) -> bool:
+    """A sentence that states something: not a question, heading, caption, byline or menu."""
+    sentence = sentence.strip()
+    return (
+        len(sentence.split()) >= _MIN_WORDS
+        and not sentence.rstrip("\"”’' ").endswith("?")
+        and bool(_TERMINAL.search(sentence))
+        and not _FURNITURE.search(sentence)
+    )
+
+
+def leans_back(sentence: str) -> bool:
+    """Opens with a pronoun or continues a quotation: it needs the sentence before it."""
+    return bool(_LEANS_BACK.match(sentence) or _CONTINUES.match(sentence))
+
+
+def leads_in(sentence: str) -> bool:
+    """Ends with a colon: what it announces is in the sentence after it."""
+    return sentence.rstrip().endswith(":")

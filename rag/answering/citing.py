@@ -32,6 +32,11 @@ def open_marker_start(text: str) -> int | None:
     return start
 
 
+def without_marker_syntax(text: str) -> str:
+    """Quoted text with its own bracketed numbers as '(2)': only the answer makes markers."""
+    return _MARKER.sub(r"(\1)", text)
+
+
 def cite(meta: dict[str, Any], marker: int, text: str, start: int, end: int) -> Citation:
     """A citation of `text` found at [start, end) in the article that `meta` describes."""
     return Citation(

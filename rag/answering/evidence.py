@@ -25,6 +25,10 @@ _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # The thing counted in 'how many X': if the corpus never names X, it cannot count it.
 _COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
+# A possessive ends a name: "Musk's AI company" names Musk, then AI.
+_POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
+# Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
+_INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
 # A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
 _INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
 # Capitalised without being names: question words and a sentence's usual first words.
@@ -89,8 +93,8 @@ _TYPE_CUES = (
                                    r"valuation|sum|share|percentage|number)\b", re.I)),
     (AnswerType.person, re.compile(r"^\s*who\b|\bwho (is|was|led|leads|said)\b|\bwhich "
                                    r"(person|executive|ceo|chairman|founder)\b", re.I)),
-    (AnswerType.time, re.compile(r"^\s*when\b|\bwhat (year|month|day|date)\b|\bin which year"
-                                 r"\b", re.I)),
+    (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
+                                 re.I)),
     (AnswerType.place, re.compile(r"^\s*where\b|\bin which (city|state|country)\b", re.I)),
 )  # fmt: skip
 
@@ -122,12 +126,22 @@ def key_terms(question: str) -> list[str]:
     """Names, numbers and quoted phrases: what the answer must be about."""
     terms = [m.strip() for m in _QUOTED.findall(question)]
     for match in _KEY_TERM.finditer(question):
-        words_in_term = [_POSSESSIVE.sub("", w) for w in match.group().split()]
-        # Question words and a sentence's first word are capitalised without being names.
-        while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
-            words_in_term.pop(0)
-        if len(words_in_term) > 1 or (words_in_term and match.group() == words_in_term[0]):
-            terms.append(" ".join(words_in_term).rstrip(".,"))
+        for run in _POSSESSIVE_END.split(match.group()):
+            words_in_term = [_POSSESSIVE.sub("", w) for w in run.split()]
+            # Question words and a sentence's first word are capitalised without being names.
+            while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
+                words_in_term.pop(0)
+            if (
+                match.start() == 0
+                and run is not None
+                and len(words_in_term) > 1
+                and not _INNER_CAPITAL.search(words_in_term[0])
+            ):
+                words_in_term.pop(0)
+            if len(words_in_term) > 1 or (
+                words_in_term and _INNER_CAPITAL.search(words_in_term[0])
+            ):
+                terms.append(" ".join(words_in_term).rstrip(".,"))
     return [t for t in terms if t]
 
 

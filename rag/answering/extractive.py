@@ -1,114 +1,168 @@
-"""Extractive answers: the passages' own sentences that best answer the question, each cited.
+"""Extractive answers: the passages' own sentences that state what was asked, each cited.
 
-A sentence is scored on meaning (embedding similarity), on the question's words it shares, and
-on whether it holds the kind of fact asked for (an amount for 'how much', a date for 'when'),
-so the quoted sentence answers rather than merely being on topic.
+The unit of a quote is a sentence, joined to the sentence before it when it opens with a
+pronoun ('He announced...') and to the one after it when it leads in with a colon; headings,
+captions, bylines and questions are never quoted (`rag.sentences`). Each unit is scored on
+meaning (embedding similarity to the question), on the question's words it shares, on naming
+what the question names, and on holding the kind of fact asked for (`support`). The best unit
+is quoted, then any unit that covers a name the quotes so far miss (a question about two
+things gets evidence for both), then close runners-up that add something new. Last, the
+quotes are checked: if together they do not name everything asked about, hold the wanted fact
+and speak of the asked relation, the answer is declined rather than guessed.
 """
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from rag.answering.citing import cite
-from rag.answering.evidence import AnswerType, answer_type, content_stems
+from rag.answering.citing import cite, without_marker_syntax
+from rag.answering.evidence import content_stems
+from rag.answering.support import Need, holds_fact, missing_names, need, relation_overlap
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.sentences import sentence_spans
+from rag.sentences import leads_in, leans_back, quotable, sentence_spans
 
-MAX_SENTENCES = 3
-_FACT_PATTERNS = {
-    AnswerType.amount: re.compile(
-        r"[$€£₩]\s?\d|\d[\d,.]*\s?(%|percent|billion|million|trillion|thousand|won|dollars)"
-        r"|\b\d{1,3}(,\d{3})+\b|\b\d+(\.\d+)?\b",
-        re.I,
-    ),
-    AnswerType.person: re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b"),
-    AnswerType.time: re.compile(
-        r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|"
-        r"October|November|December)\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-        r"Sunday)\b|\bthe \d{1,2}(st|nd|rd|th)\b",
-    ),
-    AnswerType.place: re.compile(r"\b(in|at|outside|near) [A-Z][a-z]+"),
-}
+MAX_QUOTES = 3
+# A runner-up is quoted too when it scores this close to the best and adds new words.
+_RUNNER_UP = 0.95
+# Evidence whose relation words miss the question's is still accepted this close in meaning.
+_RELATION_BY_MEANING = 0.55
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class _Unit:
+    """One quotable stretch: a sentence, or two that only make sense together."""
+
     meta: dict
     text: str
     start: int
     end: int
     rank: int
+    meaning: float
+
+    def overlaps(self, other: "_Unit") -> bool:
+        return (
+            self.meta["article_id"] == other.meta["article_id"]
+            and self.start < other.end
+            and other.start < self.end
+        )
+
+    @property
+    def subject(self) -> str:
+        """Text that may name what the quote is about: the quote and its article's title."""
+        return f"{self.text}\n{self.meta.get('title', '')}"
 
 
 def quoted(citation: Citation) -> str:
-    """One sentence of an extractive answer: the quote and its marker."""
-    return f"{citation.text} [{citation.marker}]"
+    """One quote of an extractive answer and its marker; the article's own bracketed numbers
+    are shown as '(2)', so no marker reaches the answer that the answer did not make."""
+    text = without_marker_syntax(citation.text).replace("\n", " ")
+    return f"{text} [{citation.marker}]"
 
 
 class ExtractiveAnswerer:
     def __init__(self, embed_model: BaseEmbedding) -> None:
         self._embed_model = embed_model
-        self._sentence_vectors: dict[str, np.ndarray] = {}
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        """Sentence embeddings, each computed once per process."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            for text, vector in zip(
-                missing, self._embed_model.get_text_embedding_batch(missing), strict=True
-            ):
-                self._sentence_vectors[text] = np.asarray(vector)
-        return np.stack([self._sentence_vectors[t] for t in texts])
+    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._embed_model.get_text_embedding_batch(texts))
 
-    @staticmethod
-    def _candidates(passages: list[RetrievedPassage]) -> list[_Candidate]:
-        seen: set[tuple[str, int]] = set()
-        found = []
+    def _units(self, passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
+        units: list[_Unit] = []
+        seen: set[tuple[str, int, int]] = set()
         for rank, passage in enumerate(passages):
             node = passage.node.node
-            meta = node.metadata
-            for start, end in sentence_spans(node.text, offset=meta["start"]):
-                key = (meta["article_id"], start)
-                text = node.text[start - meta["start"] : end - meta["start"]]
-                # Too short to quote, or a question (a subheading) that answers nothing.
-                if key in seen or len(text.split()) < 4 or text.rstrip().endswith("?"):
+            meta, base = node.metadata, node.metadata["start"]
+            spans = sentence_spans(node.text, offset=base)
+            if not spans:
+                continue
+            texts = [node.text[s - base : e - base] for s, e in spans]
+            meanings = self._sentence_vectors(texts) @ question_vector
+            for i, text in enumerate(texts):
+                first, last = i, i
+                if leans_back(text) and i > 0 and quotable(texts[i - 1]):
+                    first = i - 1
+                if leads_in(text):
+                    if i + 1 == len(texts):
+                        continue  # what it announces is beyond this passage
+                    last = i + 1
+                if not all(quotable(t) or leads_in(t) for t in texts[first : last + 1]):
                     continue
-                seen.add(key)
-                found.append(_Candidate(meta, text, start, end, rank))
-        return found
+                if leans_back(texts[first]) and first == 0:
+                    continue  # its subject is in text this passage does not hold
+                start, end = spans[first][0], spans[last][1]
+                if (meta["article_id"], start, end) in seen:
+                    continue
+                seen.add((meta["article_id"], start, end))
+                units.append(
+                    _Unit(
+                        meta,
+                        node.text[start - base : end - base],
+                        start,
+                        end,
+                        rank,
+                        float(meanings[first : last + 1].max()),
+                    )
+                )
+        return units
+
+    @staticmethod
+    def _score(unit: _Unit, asked: Need) -> float:
+        overlap = len(asked.stems & content_stems(unit.text)) / max(len(asked.stems), 1)
+        named = 1 - len(missing_names(asked, unit.subject)) / max(len(asked.names), 1)
+        fact = 1.0 if holds_fact(asked, unit.text) else 0.0
+        return (
+            0.45 * unit.meaning
+            + 0.2 * overlap
+            + 0.15 * named
+            + 0.15 * fact
+            + 0.05 / (1 + unit.rank)
+        )
+
+    @staticmethod
+    def _choose(ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
+        best = ranked[0]
+        chosen = [best]
+        covered = content_stems(best.text)
+        missing = set(missing_names(asked, best.subject))
+        for unit in ranked[1:]:
+            if len(chosen) == MAX_QUOTES:
+                break
+            if any(unit.overlaps(other) for other in chosen):
+                continue
+            fills = missing - set(missing_names(asked, unit.subject))
+            new_words = content_stems(unit.text) - covered
+            close = scores[id(unit)] >= _RUNNER_UP * scores[id(best)] and len(new_words) >= 3
+            if fills or close:
+                chosen.append(unit)
+                covered |= content_stems(unit.text)
+                missing -= fills
+        return chosen
+
+    @staticmethod
+    def _states_it(chosen: list[_Unit], asked: Need) -> bool:
+        """The quotes together name what is asked about, hold the fact and the relation."""
+        evidence = "\n".join(unit.subject for unit in chosen)
+        related = relation_overlap(asked, evidence) > 0 or any(
+            unit.meaning >= _RELATION_BY_MEANING for unit in chosen
+        )
+        return not missing_names(asked, evidence) and holds_fact(asked, evidence) and related
 
     def answer(
         self, question: str, question_vector: list[float], passages: list[RetrievedPassage]
     ) -> tuple[str, list[Citation]]:
-        candidates = self._candidates(passages)
-        if not candidates:
+        units = self._units(passages, np.asarray(question_vector))
+        if not units:
             return "", []
-        similarity = self._vectors([c.text for c in candidates]) @ np.asarray(question_vector)
-        asked = content_stems(question)
-        fact = _FACT_PATTERNS.get(answer_type(question))
-        scores = []
-        for candidate, meaning in zip(candidates, similarity, strict=True):
-            overlap = len(asked & content_stems(candidate.text)) / max(len(asked), 1)
-            holds_fact = 1.0 if fact is None or fact.search(candidate.text) else 0.0
-            rank_prior = 1.0 / (1 + candidate.rank)
-            scores.append(0.5 * meaning + 0.3 * overlap + 0.15 * holds_fact + 0.05 * rank_prior)
-
-        order = np.argsort(scores)[::-1]
-        best = scores[order[0]]
-        chosen: list[_Candidate] = []
-        covered: set[str] = set()
-        for i in order[:MAX_SENTENCES]:
-            candidate = candidates[i]
-            new_words = content_stems(candidate.text) - covered
-            if chosen and (scores[i] < 0.95 * best or len(new_words) < 3):
-                continue
-            chosen.append(candidate)
-            covered |= content_stems(candidate.text)
-
+        asked = need(question)
+        scores = {id(unit): self._score(unit, asked) for unit in units}
+        ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
+        chosen = self._choose(ranked, asked, scores)
+        if not self._states_it(chosen, asked):
+            return "", []
         citations = [
-            cite(c.meta, marker, c.text, c.start, c.end) for marker, c in enumerate(chosen, start=1)
+            cite(unit.meta, marker, unit.text, unit.start, unit.end)
+            for marker, unit in enumerate(chosen, start=1)
         ]
         return " ".join(quoted(c) for c in citations), citations

@@ -1,0 +1,172 @@
+"""Whether a piece of text states what a question asks.
+
+A question asks about some names ('Lancium', 'Larry Page'), wants a kind of fact (a person
+for 'who', an amount for 'how much') and relates them ('runs', 'said about'). Text supports an
+answer when it names what the question names, holds a fact of the wanted kind that the
+question does not already give, and speaks of the same relation. Extractive answers choose and
+check their quotes with this; a passage that is merely on topic does not pass.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from rag.answering.evidence import AnswerType, answer_type, content_stems, names
+
+_FACTS = {
+    AnswerType.amount: re.compile(
+        r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
+        r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars|euros"
+        r"|pounds|won|yen)\b"
+        r"|\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\b"
+        r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+        r"|forty|fifty|hundred|dozen|dozens|hundreds|thousands|millions)\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.person: re.compile(
+        r"\b[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
+        r"|\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director|minister"
+        r"|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
+    ),
+    AnswerType.time: re.compile(
+        r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August"
+        r"|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov"
+        r"|Dec)\b\.?|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        r"|\b(?:yesterday|today|tomorrow|last|next|ago|earlier|later|since|until)\b",
+    ),
+    AnswerType.place: re.compile(
+        r"\b(?:in|at|outside|near|from|to)\s+(?:the\s+)?[A-Z][a-z]+"
+        r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b",
+    ),
+}
+# Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
+_GENERIC = content_stems(
+    "what which who whom whose when where why how many much did does do is are was were "
+    "according article articles report reported say said says tell told mention mentioned "
+    "describe described happen happened thing things people one ones new also kind type "
+    "name named give given number amount total"
+)
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a question asks for."""
+
+    question: str
+    names: tuple[str, ...]
+    kind: AnswerType
+    relation: frozenset[str]
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return frozenset(content_stems(self.question))
+
+
+# Last words that name no one in particular: 'Stargate Project' is known by 'Stargate'.
+_GENERIC_NOUNS = frozenset(
+    [
+        "project",
+        "company",
+        "group",
+        "inc",
+        "corp",
+        "corporation",
+        "co",
+        "ltd",
+        "llc",
+        "university",
+        "college",
+        "school",
+        "agency",
+        "party",
+        "council",
+        "committee",
+        "commission",
+        "foundation",
+        "institute",
+        "bank",
+        "fund",
+        "summit",
+        "conference",
+        "league",
+        "club",
+        "association",
+        "union",
+        "department",
+        "ministry",
+        "office",
+        "board",
+        "court",
+        "administration",
+        "times",
+        "news",
+        "post",
+        "journal",
+        "daily",
+        "network",
+        "gpu",
+        "chip",
+        "chips",
+    ]
+)
+_INNER_CAPITAL = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
+_YEAR = re.compile(r"^(?:1[89]|20)\d{2}$")
+
+# Capitalised without naming what the evidence must name: months, days, nationalities.
+_NOT_REQUIRED = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|[A-Z][a-z]+(?:ian|ean|an|ese|ish|i))$"
+)
+
+
+def _required(name: str) -> str | None:
+    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February'
+    or a year, which the article's date often gives instead of its text."""
+    head = name.split("-")[0] if "-" in name and " " not in name else name
+    if len(head) < 2 or _NOT_REQUIRED.match(head) or _YEAR.match(head):
+        return None
+    return head
+
+
+def need(question: str) -> Need:
+    asked = tuple(dict.fromkeys(filter(None, map(_required, names(question)))))
+    name_stems = content_stems(" ".join(asked))
+    relation = frozenset(content_stems(question) - name_stems - _GENERIC)
+    return Need(question, asked, answer_type(question), relation)
+
+
+def _name_in(name: str, text: str) -> bool:
+    """The whole name (or its singular: 'H100' for 'H100s'), a part of it that only a name has
+    ('H100' of 'H100 GPU'), or, for a name of capitalised words, its last word as written
+    ('Altman' for 'Sam Altman'; 'Stargate' for 'Stargate Project')."""
+    lowered = text.lower()
+    if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
+        return True
+    parts = name.split()
+    if len(parts) < 2:
+        return False
+    if any(_INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
+        return True
+    last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
+    return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
+
+
+def missing_names(asked: Need, text: str) -> list[str]:
+    return [name for name in asked.names if not _name_in(name, text)]
+
+
+def holds_fact(asked: Need, text: str) -> bool:
+    """Text holds a fact of the wanted kind that the question itself does not give."""
+    pattern = _FACTS.get(asked.kind)
+    if pattern is None:
+        return True
+    question = asked.question.lower()
+    return any(m.group().lower() not in question for m in pattern.finditer(text))
+
+
+def relation_overlap(asked: Need, text: str) -> float:
+    """Share of the question's relation words (stemmed) that the text uses."""
+    if not asked.relation:
+        return 1.0
+    return len(asked.relation & content_stems(text)) / len(asked.relation)
