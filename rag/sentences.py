@@ -24,6 +24,8 @@ _FURNITURE = re.compile(
     r"|^(?:photo|image|picture|credit|source|caption|file|pictured|above|top|left|right)s?\s*:"
     r"|\b(?:getty images|shutterstock|afp via getty|ap photo|file photo|photo by|photograph by"
     r"|image by|illustration by|photo illustration)\b"
+    r"|,\s(?:left|right|center|centre|second from (?:left|right)|from left),\s"
+    r"|\((?:left|right|center|centre|pictured|file)\)"
     r"|^(?:by|reporting by|written by|edited by|editing by|additional reporting|compiled by)\b"
     r"|^(?:follow|contact|email|subscribe|sign up|click|read more|related|advertisement"
     r"|listen to|watch|share this|copyright)\b"

@@ -88,14 +88,26 @@ class AnswerType(StrEnum):
     other = "other"
 
 
+_ROLES = (
+    r"person|people|executive|ceo|chairman|chairwoman|founder|co-founder|president|director"
+    r"|prosecutor|official|minister|spokesman|spokeswoman|spokesperson|judge|lawyer|attorney"
+    r"|coach|player|actor|actress|singer|author|writer|reporter|journalist|scientist"
+    r"|researcher|senator|governor|mayor|leader|politician|manager|secretary|professor"
+    r"|doctor|officer|analyst|economist|candidate|athlete|artist|owner|investor|billionaire"
+)
+_PLACES = r"town|city|country|state|region|village|county|province|nation|island|port|capital"
 _TYPE_CUES = (
-    (AnswerType.amount, re.compile(r"\bhow (much|many|big|large)\b|\bwhat (amount|price|"
-                                   r"valuation|sum|share|percentage|number)\b", re.I)),
-    (AnswerType.person, re.compile(r"^\s*who\b|\bwho (is|was|led|leads|said)\b|\bwhich "
-                                   r"(person|executive|ceo|chairman|founder)\b", re.I)),
+    (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
+                                   r"(amount|price|valuation|sum|share|percentage|number|rate|"
+                                   r"age|cost|size|total)\b", re.I)),
+    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|led|leads|said)\b|\b(which|what)"
+                                   rf"(\s+[\w-]+){{0,2}}?\s+({_ROLES})s?\b"
+                                   r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
+                                   r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
                                  re.I)),
-    (AnswerType.place, re.compile(r"^\s*where\b|\bin which (city|state|country)\b", re.I)),
+    (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
+                                  re.I)),
 )  # fmt: skip
 
 

@@ -18,7 +18,14 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.answering.citing import cite, without_marker_syntax
 from rag.answering.evidence import content_stems
-from rag.answering.support import Need, holds_fact, missing_names, need, relation_overlap
+from rag.answering.support import (
+    Need,
+    fact_strength,
+    holds_fact,
+    missing_names,
+    need,
+    relation_overlap,
+)
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
 from rag.sentences import leads_in, leans_back, quotable, sentence_spans
@@ -89,8 +96,8 @@ class ExtractiveAnswerer:
                     last = i + 1
                 if not all(quotable(t) or leads_in(t) for t in texts[first : last + 1]):
                     continue
-                if leans_back(texts[first]) and first == 0:
-                    continue  # its subject is in text this passage does not hold
+                if leans_back(texts[first]):
+                    continue  # its subject is in a sentence that cannot be quoted with it
                 start, end = spans[first][0], spans[last][1]
                 if (meta["article_id"], start, end) in seen:
                     continue
@@ -111,13 +118,9 @@ class ExtractiveAnswerer:
     def _score(unit: _Unit, asked: Need) -> float:
         overlap = len(asked.stems & content_stems(unit.text)) / max(len(asked.stems), 1)
         named = 1 - len(missing_names(asked, unit.subject)) / max(len(asked.names), 1)
-        fact = 1.0 if holds_fact(asked, unit.text) else 0.0
+        fact = fact_strength(asked, unit.text)
         return (
-            0.45 * unit.meaning
-            + 0.2 * overlap
-            + 0.15 * named
-            + 0.15 * fact
-            + 0.05 / (1 + unit.rank)
+            0.4 * unit.meaning + 0.2 * overlap + 0.15 * named + 0.25 * fact + 0.05 / (1 + unit.rank)
         )
 
     @staticmethod

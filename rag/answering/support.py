@@ -13,31 +13,65 @@ from functools import cached_property
 
 from rag.answering.evidence import AnswerType, answer_type, content_stems, names
 
-_FACTS = {
-    AnswerType.amount: re.compile(
-        r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
-        r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars|euros"
-        r"|pounds|won|yen)\b"
-        r"|\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\b"
-        r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
-        r"|forty|fifty|hundred|dozen|dozens|hundreds|thousands|millions)\b",
-        re.IGNORECASE,
-    ),
-    AnswerType.person: re.compile(
-        r"\b[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
-        r"|\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director|minister"
-        r"|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
-    ),
-    AnswerType.time: re.compile(
-        r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August"
-        r"|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov"
-        r"|Dec)\b\.?|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-        r"|\b(?:yesterday|today|tomorrow|last|next|ago|earlier|later|since|until)\b",
-    ),
-    AnswerType.place: re.compile(
-        r"\b(?:in|at|outside|near|from|to)\s+(?:the\s+)?[A-Z][a-z]+"
-        r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b",
-    ),
+_DAY = (
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+)
+# What a fact of each kind looks like in news text, with how fully it answers: a day answers
+# 'when' better than a bare year.
+_FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
+    AnswerType.amount: [
+        (
+            re.compile(
+                r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
+                r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars"
+                r"|euros|pounds|won|yen)\b"
+                r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)\d+(?:\.\d+)?\b"
+                r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
+                r"|thirty|forty|fifty|hundred|dozen|dozens|hundreds|thousands|millions)\b",
+                re.IGNORECASE,
+            ),
+            1.0,
+        )
+    ],
+    AnswerType.person: [
+        (re.compile(r"\b[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"), 1.0),
+        (
+            re.compile(
+                r"\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director"
+                r"|minister|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
+                re.IGNORECASE,
+            ),
+            0.5,
+        ),
+    ],
+    AnswerType.time: [
+        (re.compile(_DAY), 1.0),
+        (
+            re.compile(
+                r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July"
+                r"|August|September|October|November|December)\b"
+            ),
+            0.7,
+        ),
+        (
+            re.compile(r"\b(?:yesterday|today|tomorrow|last|next|ago|earlier|later|since|until)\b"),
+            0.4,
+        ),
+    ],
+    AnswerType.place: [
+        (
+            re.compile(
+                r"\b(?:in|at|outside|near|from|to)\s+(?:the\s+)?[A-Z][a-z]+"
+                r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+-based\b"
+                r"|^[A-Z]{3,}(?:,\s[A-Z][a-z]+)?\s+(?:\(\w+\)\s+)?[—–-]"
+            ),
+            1.0,
+        )
+    ],
 }
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
@@ -156,13 +190,27 @@ def missing_names(asked: Need, text: str) -> list[str]:
     return [name for name in asked.names if not _name_in(name, text)]
 
 
-def holds_fact(asked: Need, text: str) -> bool:
-    """Text holds a fact of the wanted kind that the question itself does not give."""
-    pattern = _FACTS.get(asked.kind)
-    if pattern is None:
-        return True
+def fact_strength(asked: Need, text: str) -> float:
+    """How fully text holds a fact of the wanted kind that the question does not already give:
+    1 for a full one, less for a partial one (a year for 'what date'), 0 for none."""
+    kinds = _FACTS.get(asked.kind)
+    if kinds is None:
+        return 1.0
     question = asked.question.lower()
-    return any(m.group().lower() not in question for m in pattern.finditer(text))
+    asked_words = set(re.findall(r"\w+", question))
+    for pattern, strength in kinds:
+        for match in pattern.finditer(text):
+            found = match.group().lower()
+            if found in question:
+                continue
+            if asked.kind is AnswerType.person and asked_words >= set(re.findall(r"\w+", found)):
+                continue
+            return strength
+    return 0.0
+
+
+def holds_fact(asked: Need, text: str) -> bool:
+    return fact_strength(asked, text) > 0
 
 
 def relation_overlap(asked: Need, text: str) -> float:
