@@ -1,0 +1,137 @@
+"""News pages (HTML) → the article's text and metadata, with trafilatura.
+
+trafilatura finds the main text the way news extractors do (with readability- and jusText-style
+fallbacks when its own rules find too little) and reads title, author, date, site name and URL
+from the page's metadata. Nothing is fetched: the page is parsed from the string given. What it
+gives is tidied here: whitespace inside a paragraph's source is collapsed as a browser would, the
+site's name is cut from the title, authors that are not person names are dropped, and a paragraph
+the page repeats is kept once.
+"""
+
+import re
+from dataclasses import dataclass
+
+import py3langid
+import trafilatura
+from courlan import extract_domain
+from lxml.html import HtmlElement
+
+from rag.cleaning import person_names
+
+# Elements whose whitespace is content, and whose text trafilatura never keeps.
+_KEEP_WHITESPACE = {"pre", "textarea", "script", "style"}
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:]{1,2}\s+|\s*[|–—]\s*|:\s+")
+_URL = re.compile(r"^https?://\S+$")
+# A paragraph of prose: long, and ending as a sentence ends. Repeated short lines are data
+# (a recipe's 'Portion: 1 cup' under every meal) and stay.
+_PROSE_PARAGRAPH = re.compile(r"^.{100,}[.!?][\"'”’)]?$")
+_MAX_FIELD = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page holds: `text` has one paragraph, heading or list item per line."""
+
+    title: str | None
+    text: str
+    language: str
+    author: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+
+def parse_page(html: str) -> HtmlElement | None:
+    """The page's element tree (None when the string holds no HTML)."""
+    return trafilatura.load_html(html)
+
+
+def _collapse_whitespace(tree: HtmlElement) -> None:
+    """Line breaks in a paragraph's source are spaces on screen, so they must not end lines."""
+    for node in tree.iter():
+        if any(ancestor.tag in _KEEP_WHITESPACE for ancestor in node.iterancestors()):
+            continue
+        if node.text and isinstance(node.tag, str) and node.tag not in _KEEP_WHITESPACE:
+            node.text = re.sub(r"\s+", " ", node.text)
+        if node.tail:
+            node.tail = re.sub(r"\s+", " ", node.tail)
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower()).removeprefix("the")
+
+
+def _site_names(sitename: str | None, url: str | None) -> set[str]:
+    """The site's name and its domain's name ('bbc' for www.bbc.co.uk), normalized."""
+    names = {_normalized(sitename)} if sitename else set()
+    domain = extract_domain(url) if url else None
+    if domain:
+        names.add(_normalized(domain.split(".")[0]))
+    return {name for name in names if len(name) >= 3}
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    """'BBC News' names bbc, 'Inexhibit' names 'Inexhibit magazine'; 'Time to act' is no 'time'."""
+    part = _normalized(part)
+    return len(part) >= 3 and any(
+        name.startswith(part) or (part.startswith(name) and len(part) <= len(name) + 8)
+        for name in names
+    )
+
+
+def strip_site_name(title: str, sitename: str | None, url: str | None) -> str:
+    """The title without a leading or trailing part that names the site ('... - BBC News')."""
+    names = _site_names(sitename, url)
+    if sitename and title.lower().startswith(sitename.lower()):
+        rest = _TITLE_SEPARATOR.match(title, len(sitename))
+        if rest and title[rest.end() :].strip():
+            return title[rest.end() :].strip()
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    for separator in reversed(separators):
+        if _names_site(title[separator.end() :], names) and title[: separator.start()].strip():
+            return title[: separator.start()].strip()
+    if separators and _names_site(title[: separators[0].start()], names):
+        return title[separators[0].end() :].strip() or title
+    return title
+
+
+def _without_repeats(text: str) -> str:
+    """Each paragraph of prose once: pages repeat one as a pull quote or in a hidden copy."""
+    seen: set[str] = set()
+    lines = []
+    for line in text.splitlines():
+        if _PROSE_PARAGRAPH.match(line.strip()):
+            if line.strip() in seen:
+                continue
+            seen.add(line.strip())
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _field(value: str | None) -> str | None:
+    """A metadata value short enough to be one (a page's 'site name' can be a whole menu)."""
+    value = (value or "").strip()
+    return value if 0 < len(value) <= _MAX_FIELD else None
+
+
+def extract_page(tree: HtmlElement) -> Page | None:
+    """The article on the page, or None when trafilatura finds no main text."""
+    _collapse_whitespace(tree)
+    document = trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, include_tables=True
+    )
+    text = _without_repeats(document.text) if document and document.text else ""
+    if not text.strip():
+        return None
+    url = document.url if document.url and _URL.match(document.url) else None
+    title = strip_site_name(document.title, document.sitename, url) if document.title else None
+    authors = person_names(document.author.split(";")) if document.author else []
+    return Page(
+        title=title,
+        text=text,
+        language=py3langid.classify(text)[0],
+        author=_field(", ".join(authors)),
+        date=document.date,
+        publisher=_field(document.sitename),
+        url=url,
+    )
