@@ -21,6 +21,12 @@ from rag.cleaning import person_names
 # Elements whose whitespace is content, and whose text trafilatura never keeps.
 _KEEP_WHITESPACE = {"pre", "textarea", "script", "style"}
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:]{1,2}\s+|\s*[|–—]\s*|:\s+")
+# Menus, footers and sidebars are never the story, and a fallback that takes the whole page
+# would otherwise take them too.
+_PAGE_CHROME = ["//nav", "//footer", "//aside"]
+_TEASER_SHARE = 0.2
+_TEASER_LINK_SHARE = 0.4
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _URL = re.compile(r"^https?://\S+$")
 # A paragraph of prose: long, and ending as a sentence ends. Repeated short lines are data
 # (a recipe's 'Portion: 1 cup' under every meal) and stay.
@@ -55,6 +61,21 @@ def _collapse_whitespace(tree: HtmlElement) -> None:
             node.text = re.sub(r"\s+", " ", node.text)
         if node.tail:
             node.tail = re.sub(r"\s+", " ", node.tail)
+
+
+def _visible_length(element: HtmlElement) -> int:
+    return sum(len(text.strip()) for text in element.xpath(_VISIBLE_TEXT))
+
+
+def _drop_teasers(tree: HtmlElement) -> None:
+    """Remove teaser cards of other stories: `<article>` elements with a small share of the
+    page's text, much of it links. trafilatura would otherwise add them to the article."""
+    page_length = _visible_length(tree)
+    for article in tree.xpath("//article[not(ancestor::article)]"):
+        length = _visible_length(article)
+        links = sum(_visible_length(link) for link in article.iter("a"))
+        if length < _TEASER_SHARE * page_length and links >= _TEASER_LINK_SHARE * length:
+            article.drop_tree()
 
 
 def _normalized(name: str) -> str:
@@ -117,8 +138,13 @@ def _field(value: str | None) -> str | None:
 def extract_page(tree: HtmlElement) -> Page | None:
     """The article on the page, or None when trafilatura finds no main text."""
     _collapse_whitespace(tree)
+    _drop_teasers(tree)
     document = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_tables=True
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        prune_xpath=_PAGE_CHROME,
     )
     text = _without_repeats(document.text) if document and document.text else ""
     if not text.strip():
