@@ -32,6 +32,10 @@ _URL = re.compile(r"^https?://\S+$")
 # (a recipe's 'Portion: 1 cup' under every meal) and stay.
 _PROSE_PARAGRAPH = re.compile(r"^.{100,}[.!?][\"'”’)]?$")
 _MAX_FIELD = 200
+# An article has at least one sentence of prose (a login wall has labels and buttons) and is
+# not mostly its page's links (an index page is headlines and teasers that link to stories).
+_MIN_SENTENCE_WORDS = 8
+_MAX_LINK_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,14 @@ def _without_repeats(text: str) -> str:
     return "\n".join(lines)
 
 
+def _is_article(text: str, link_texts: set[str]) -> bool:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    linked = sum(len(line) for line in lines if line in link_texts)
+    sentences = (s for line in lines for s in re.split(r"[.!?]", line)[:-1])
+    has_prose = any(len(sentence.split()) >= _MIN_SENTENCE_WORDS for sentence in sentences)
+    return has_prose and linked < _MAX_LINK_SHARE * sum(map(len, lines))
+
+
 def _field(value: str | None) -> str | None:
     """A metadata value short enough to be one (a page's 'site name' can be a whole menu)."""
     value = (value or "").strip()
@@ -136,9 +148,11 @@ def _field(value: str | None) -> str | None:
 
 
 def extract_page(tree: HtmlElement) -> Page | None:
-    """The article on the page, or None when trafilatura finds no main text."""
+    """The article on the page, or None when the page holds none (no main text, no prose, or
+    mostly links)."""
     _collapse_whitespace(tree)
     _drop_teasers(tree)
+    link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
     document = trafilatura.bare_extraction(
         tree,
         with_metadata=True,
@@ -147,7 +161,7 @@ def extract_page(tree: HtmlElement) -> Page | None:
         prune_xpath=_PAGE_CHROME,
     )
     text = _without_repeats(document.text) if document and document.text else ""
-    if not text.strip():
+    if not _is_article(text, link_texts):
         return None
     url = document.url if document.url and _URL.match(document.url) else None
     title = strip_site_name(document.title, document.sitename, url) if document.title else None
