@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import justext
-
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%Y/%m/%d")
 _DATE_LINE = re.compile(
@@ -49,11 +47,17 @@ _BYLINE = re.compile(
 _TOP_BYLINE = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
 _NAME_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
 _NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
-# Words that make a capitalized phrase a label ('Read Later', 'Staff Writer'), not a name.
-_NOT_NAME_WORDS = justext.get_stoplist("English") | {
-    "admin", "agency", "bureau", "comments", "contributor", "correspondent", "desk", "editor",
-    "filed", "media", "news", "newsroom", "press", "read", "reporter", "share", "staff", "team",
-    "wire", "writer",
+# Words that make a capitalized phrase a label or a phrase ('Read Later', 'Filed Under',
+# 'Staff Writer', 'The Russian Defense Ministry'), not a person's name.
+_NOT_NAME_WORDS = {
+    "a", "about", "after", "all", "an", "and", "are", "at", "before", "by", "for", "from",
+    "here", "in", "is", "its", "later", "more", "new", "now", "of", "on", "or", "our", "over",
+    "the", "their", "this", "to", "under", "with", "your",
+    "admin", "agency", "bureau", "comment", "comments", "contributor", "correspondent", "desk",
+    "editor", "editors", "filed", "follow", "home", "international", "latest", "media", "menu",
+    "news", "newsroom", "posted", "press", "read", "related", "reporter", "reports", "share",
+    "sign", "staff", "story", "subscribe", "team", "topics", "updated", "video", "wire",
+    "writer",
 }  # fmt: skip
 _MIN_KEPT_SHARE = 0.6
 _IMAGE_CREDIT = re.compile(r"\|\s*(?:image|photo)(?: credit)?\s*:?\s*$", re.IGNORECASE)
