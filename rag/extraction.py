@@ -96,10 +96,14 @@ def _site_names(sitename: str | None, url: str | None) -> set[str]:
 
 
 def _names_site(part: str, names: set[str]) -> bool:
-    """'BBC News' names bbc, 'Inexhibit' names 'Inexhibit magazine'; 'Time to act' is no 'time'."""
-    part = _normalized(part)
-    return len(part) >= 3 and any(
-        name.startswith(part) or (part.startswith(name) and len(part) <= len(name) + 8)
+    """'BBC News' names bbc (the name and one more word), 'Inexhibit' names 'Inexhibit
+    magazine'; 'Time to act' does not name time.com."""
+    words = [word for word in map(_normalized, part.split()) if word]
+    if len("".join(words)) < 3:
+        return False
+    return any(
+        name.startswith("".join(words))
+        or any("".join(words[:k]) == name for k in range(max(1, len(words) - 1), len(words) + 1))
         for name in names
     )
 
