@@ -80,7 +80,7 @@ def _stored_text(page_id: str, html: str) -> tuple[str, str | None]:
     try:
         return article_from_text(page_id, html, ".html").text, None
     except ArticleError as exc:
-        return "", str(exc).split(": ", 1)[-1]
+        return "", re.sub(rf"^article {re.escape(repr(page_id))}:? ", "", str(exc)).split(" (")[0]
 
 
 def main() -> None:
@@ -96,7 +96,7 @@ def main() -> None:
         html = gzip.decompress(path.read_bytes()).decode("utf-8")
         text, reason = _stored_text(page_id, html)
         if reason:
-            refused[re.sub(r"\(.*", "", reason).strip()] += 1
+            refused[reason] += 1
         counts[page_id] = shingle_counts(expected["articleBody"], text)
     seconds = time.perf_counter() - started
     english = [k for k, v in truth.items() if py3langid.classify(v["articleBody"])[0] == "en"]

@@ -152,8 +152,9 @@ def _field(value: str | None) -> str | None:
 
 
 def extract_page(tree: HtmlElement) -> Page | None:
-    """The article on the page, or None when the page holds none (no main text, no prose, or
-    mostly links)."""
+    """The article on the page, or None when the page holds none: no main text, or English text
+    with no sentence of prose or mostly links. (Other languages are not judged on prose: word
+    counts mean little in scripts written without spaces.)"""
     _collapse_whitespace(tree)
     _drop_teasers(tree)
     link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
@@ -165,7 +166,8 @@ def extract_page(tree: HtmlElement) -> Page | None:
         prune_xpath=_PAGE_CHROME,
     )
     text = _without_repeats(document.text) if document and document.text else ""
-    if not _is_article(text, link_texts):
+    language = py3langid.classify(text)[0]
+    if not text.strip() or (language == "en" and not _is_article(text, link_texts)):
         return None
     url = document.url if document.url and _URL.match(document.url) else None
     title = strip_site_name(document.title, document.sitename, url) if document.title else None
@@ -173,7 +175,7 @@ def extract_page(tree: HtmlElement) -> Page | None:
     return Page(
         title=title,
         text=text,
-        language=py3langid.classify(text)[0],
+        language=language,
         author=_field(", ".join(authors)),
         date=document.date,
         publisher=_field(document.sitename),
