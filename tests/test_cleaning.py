@@ -210,6 +210,7 @@ def test_invisible_characters_are_removed() -> None:
         ("only-zero-width", "\u200b\u200c\u200d\ufeff\n\u2060" * 20, "no text"),
         ("too-long", "Title\n" + "The council voted. " * 30_000, "more than the 500,000"),
     ],
+    ids=["bad id", "empty", "only furniture", "only NUL", "only zero-width", "too long"],
 )
 def test_unusable_articles_are_refused(article_id: str, raw: str, message: str) -> None:
     with pytest.raises(ArticleError, match=message):

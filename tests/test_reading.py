@@ -64,6 +64,7 @@ def test_uploaded_page_is_stored_as_extracted_and_cited_at_its_offsets(
         ("huge.html", b"<html><body>" + b"<p>x</p>" * 120_000 + b"</body></html>", "elements"),
         ("blank.txt", "\u200b\u200d\ufeff".encode() * 40, "no text"),
     ],
+    ids=["not English", "index page", "120,000 elements", "zero-width only"],
 )
 def test_unusable_pages_are_422_with_the_reason(
     admin: TestClient, name: str, body: bytes, complaint: str
