@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from rag.cleaning import person_names
 
-# Elements whose whitespace is content, and whose text trafilatura never keeps.
+# Elements whose whitespace is content (pre, textarea) or that hold no text for the reader.
 _KEEP_WHITESPACE = {"pre", "textarea", "script", "style"}
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:]{1,2}\s+|\s*[|–—]\s*|:\s+")
 # Menus, footers and sidebars are never the story, and a fallback that takes the whole page
@@ -129,15 +129,17 @@ def _without_repeats(text: str) -> str:
     seen: set[str] = set()
     lines = []
     for line in text.splitlines():
-        if _PROSE_PARAGRAPH.match(line.strip()):
-            if line.strip() in seen:
+        paragraph = line.strip()
+        if _PROSE_PARAGRAPH.match(paragraph):
+            if paragraph in seen:
                 continue
-            seen.add(line.strip())
+            seen.add(paragraph)
         lines.append(line)
     return "\n".join(lines)
 
 
 def _is_article(text: str, link_texts: set[str]) -> bool:
+    """At least one sentence of eight words or more, and less than half of it link text."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     linked = sum(len(line) for line in lines if line in link_texts)
     sentences = (s for line in lines for s in re.split(r"[.!?]", line)[:-1])
@@ -162,7 +164,6 @@ def extract_page(tree: HtmlElement) -> Page | None:
         tree,
         with_metadata=True,
         include_comments=False,
-        include_tables=True,
         prune_xpath=_PAGE_CHROME,
     )
     text = _without_repeats(document.text) if document and document.text else ""
