@@ -35,7 +35,7 @@ _NEWSLETTER = re.compile(
     r"^newsletters?$|^(?:sign up for|subscribe to (?:our|the)).{0,60}$|be the first to get news",
     re.IGNORECASE,
 )
-_TIME_AGO = re.compile(r"^\d+ (?:seconds?|minutes?|hours?|days?) ago\b", re.IGNORECASE)
+_TIME_AGO = re.compile(r"^\d+ (?:seconds?|minutes?|hours?|days?) ago$", re.IGNORECASE)
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _BYLINE = re.compile(

@@ -195,6 +195,15 @@ def test_body_sentences_that_mention_rights_or_sign_ups_are_kept() -> None:
     assert article.publisher == "Yorkshire Courier"
 
 
+def test_a_sentence_that_starts_with_a_time_ago_is_body_not_a_link_list() -> None:
+    body = [*BODY[:2], "2 days ago the ferry made its last crossing.", *BODY[2:]]
+    links = ["More news", "Council to vote on tram plan", "3 hours ago", "Flood defences tested"]
+    article = article_from_text(
+        "bridge", "\n".join(["Bridge approved", *body, *links, "5 days ago"])
+    )
+    assert article.text == "\n".join(body)
+
+
 def test_invisible_characters_are_removed() -> None:
     article = article_from_text("zw", "Bridge\u200b approved\nThe\x00 council\ufeff voted.")
     assert (article.title, article.text) == ("Bridge approved", "The council voted.")
