@@ -70,6 +70,26 @@ def test_furniture_around_the_story_is_left_out() -> None:
         assert furniture not in article.text
 
 
+def test_line_breaks_in_the_source_are_spaces_and_breaks_are_lines() -> None:
+    html = """<html><body><article><h1>Dam upgrade finished</h1>
+    <p>The Itaipu dam now runs twenty units after an upgrade
+    that took three years,
+       officials said on Monday.</p>
+    <p>Write to the operator:<br>Avenida Tancredo Neves 6731<br>Foz do Iguaçu</p>
+    <pre>turbine  output
+    1        700 MW</pre>
+    </article></body></html>"""
+    assert article_from_text("dam", html, ".html").text.split("\n") == [
+        "The Itaipu dam now runs twenty units after an upgrade that took three years, "
+        "officials said on Monday.",
+        "Write to the operator:",
+        "Avenida Tancredo Neves 6731",
+        "Foz do Iguaçu",
+        "turbine output",
+        "1 700 MW",
+    ]
+
+
 @pytest.mark.parametrize(
     "name", ["index-page.html", "login-wall.html"], ids=["index page", "login wall"]
 )
