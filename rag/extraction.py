@@ -35,6 +35,9 @@ _MAX_FIELD = 200
 # An article has at least one sentence of prose (a login wall has labels and buttons) and is
 # not mostly its page's links (an index page is headlines and teasers that link to stories).
 _MIN_SENTENCE_WORDS = 8
+# Below this many characters, language identification guesses ('Musk sues OpenAI' reads as
+# Norwegian).
+_MIN_LANGUAGE_SAMPLE = 200
 _MAX_LINK_SHARE = 0.5
 
 
@@ -44,7 +47,7 @@ class Page:
 
     title: str | None
     text: str
-    language: str
+    language: str | None  # ISO 639-1; None when the text is too short to tell
     author: str | None = None
     date: str | None = None
     publisher: str | None = None
@@ -154,9 +157,9 @@ def _field(value: str | None) -> str | None:
 
 
 def extract_page(tree: HtmlElement) -> Page | None:
-    """The article on the page, or None when the page holds none: no main text, or English text
-    with no sentence of prose or mostly links. (Other languages are not judged on prose: word
-    counts mean little in scripts written without spaces.)"""
+    """The article on the page, or None when the page holds none: no main text, or text (not
+    known to be in another language) with no sentence of prose or mostly links. Other
+    languages are not judged on prose: word counts mean little in scripts without spaces."""
     _collapse_whitespace(tree)
     _drop_teasers(tree)
     link_texts = {" ".join(link.text_content().split()) for link in tree.iter("a")}
@@ -167,8 +170,8 @@ def extract_page(tree: HtmlElement) -> Page | None:
         prune_xpath=_PAGE_CHROME,
     )
     text = _without_repeats(document.text) if document and document.text else ""
-    language = py3langid.classify(text)[0]
-    if not text.strip() or (language == "en" and not _is_article(text, link_texts)):
+    language = py3langid.classify(text)[0] if len(text) >= _MIN_LANGUAGE_SAMPLE else None
+    if not text.strip() or (language in ("en", None) and not _is_article(text, link_texts)):
         return None
     url = document.url if document.url and _URL.match(document.url) else None
     title = strip_site_name(document.title, document.sitename, url) if document.title else None

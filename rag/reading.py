@@ -48,7 +48,7 @@ def _html_article(article_id: str, html: str) -> Article:
             f"article {article_id!r}: the page holds no article text (an index page, a login "
             "wall or an empty body?)"
         )
-    if page.language != "en":
+    if page.language not in ("en", None):
         raise ArticleError(
             f"article {article_id!r}: only English articles are supported (the page reads as "
             f"language {page.language!r})"

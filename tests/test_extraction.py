@@ -112,6 +112,18 @@ def test_non_english_page_is_refused() -> None:
         article_from_text("italian", _page(ITALIAN), ".html")
 
 
+def test_short_page_is_not_refused_on_a_language_guess() -> None:
+    html = (
+        "<html><body><h1>Musk sues OpenAI</h1>"
+        "<p>Elon Musk sued OpenAI and its chief on Thursday in San Francisco.</p></body></html>"
+    )
+    article = article_from_text("suit", html, ".html")
+    assert (article.title, article.text) == (
+        "Musk sues OpenAI",
+        "Elon Musk sued OpenAI and its chief on Thursday in San Francisco.",
+    )
+
+
 @pytest.mark.parametrize(
     ("html", "message"),
     [
