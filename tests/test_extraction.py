@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -50,6 +51,20 @@ def test_real_page_body_title_and_author(page_id: str) -> None:
     assert page_f1(GROUND_TRUTH[page_id]["articleBody"], article.text) >= 0.9
     assert (article.title, article.author) == EXPECTED[page_id]
     assert not article.text.startswith(article.title)
+
+
+def test_nothing_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[tuple[object, ...]] = []
+
+    def refuse(*args: object) -> None:
+        attempts.append(args)
+        raise OSError("no network in extraction")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    page_id = "1ace8c85aaee21b9d4505eca506d50c4721c29db62848b567a9703bfe0583892"
+    assert article_from_text(page_id, _page(page_id), ".html").text
+    assert attempts == []
 
 
 def test_furniture_around_the_story_is_left_out() -> None:
