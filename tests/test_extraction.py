@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.extraction import page_f1
+from bench.extraction import page_f1, scores, shingle_counts
 from rag.extraction import strip_site_name
 from rag.reading import ArticleError, article_from_text
 
@@ -176,3 +176,14 @@ def test_site_name_is_cut_from_titles_only_when_it_names_the_site(
     title: str, sitename: str | None, url: str | None, expected: str
 ) -> None:
     assert strip_site_name(title, sitename, url) == expected
+
+
+def test_benchmark_metric_counts_four_token_shingles_per_page() -> None:
+    assert shingle_counts("a b c d e", "a b c d e") == (1.0, 0.0, 0.0)
+    assert shingle_counts("a b c d e", "a b c d") == (0.5, 0.0, 0.5)
+    assert shingle_counts("a b c d e", "") == (0.0, 0.0, 1.0)
+    assert page_f1("a b c d e", "a b c d") == pytest.approx(2 / 3)
+    # Precision averages only pages where something was extracted; recall averages all.
+    assert scores([(1.0, 0.0, 0.0), (0.0, 0.0, 1.0)]) == pytest.approx(
+        {"precision": 1.0, "recall": 0.5, "f1": 2 / 3}
+    )
