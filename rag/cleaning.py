@@ -45,7 +45,7 @@ _BYLINE = re.compile(
 )
 # 'By Mira Okonkwo', 'By Pete Evans, Anna Lee', 'By Jo Park and Sam Ruiz' under the title.
 _TOP_BYLINE = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
-_NAME_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+_NAME_LIST_SEPARATOR = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*", re.IGNORECASE)
 _NAME_PARTICLES = {"de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
 # Words that make a capitalized phrase a label or a phrase ('Read Later', 'Filed Under',
 # 'Staff Writer', 'The Russian Defense Ministry'), not a person's name.
@@ -102,7 +102,8 @@ def _byline_author(line: str) -> str | None:
     match = _TOP_BYLINE.match(line)
     if not match:
         return None
-    parts = _NAME_LIST_SEPARATOR.split(match["names"])
+    # Wire copy prints bylines in capitals: 'By PETE EVANS'.
+    parts = [p.title() if p.isupper() else p for p in _NAME_LIST_SEPARATOR.split(match["names"])]
     names = person_names(parts)
     return ", ".join(names) if names and names[0] == person_name(parts[0]) else None
 
@@ -110,9 +111,11 @@ def _byline_author(line: str) -> str | None:
 def parse_date(value: str) -> str | None:
     """ISO date for the formats news sites print, or None."""
     value = value.strip()
+    # 'Dec. 15, 2016' and 'Sept. 9, 2024' as strptime's '%b' reads them.
+    month_name = re.sub(r"^Sept\b", "Sep", value.replace(".", ""))
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(value, fmt).date().isoformat()
+            return datetime.strptime(month_name, fmt).date().isoformat()
         except ValueError:
             continue
     try:

@@ -148,6 +148,7 @@ def test_markdown_title_and_links() -> None:
         (["By Jo Park and Sam Ruiz", "2016-12-15"], "Jo Park, Sam Ruiz", "2016-12-15"),
         (["By Pete Evans, CBC News", "Dec 15, 2016"], "Pete Evans", "2016-12-15"),
         (["Mira Okonkwo", "March 3, 2025"], "Mira Okonkwo", "2025-03-03"),
+        (["BY PETE EVANS AND ANNA LEE", "Dec. 15, 2016"], "Pete Evans, Anna Lee", "2016-12-15"),
     ],
 )
 def test_byline_and_date_under_the_title_of_a_short_article(
