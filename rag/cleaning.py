@@ -61,6 +61,8 @@ _NOT_NAME_WORDS = {
 }  # fmt: skip
 _MIN_KEPT_SHARE = 0.6
 _IMAGE_CREDIT = re.compile(r"\|\s*(?:image|photo)(?: credit)?\s*:?\s*$", re.IGNORECASE)
+# Captions under their screen-reader label: 'Media caption, Farmers say...', 'Image source, AP'.
+_CAPTION = re.compile(r"^(?:image|media|video|photo) (?:caption|source)\b", re.IGNORECASE)
 _TITLE_SITE_SUFFIX = re.compile(
     r"^(?P<title>.{20,}?)(?:\s+[-|–]\s*|\s*[-|–]\s+)(?P<site>[\w.]{2,20})$"
 )
@@ -211,7 +213,7 @@ def clean(raw: str, title: str | None = None) -> CleanArticle:
             owner = _COPYRIGHT_OWNER.match(line)
             publisher = publisher or (owner["owner"].strip() if owner else None)
             continue
-        if _AI_NOTICE.search(line) or _NEWSLETTER.search(line):
+        if _AI_NOTICE.search(line) or _NEWSLETTER.search(line) or _CAPTION.match(line):
             continue
         if _IMAGE_CREDIT.search(line):
             # The caption's credit ('AP') stands alone on the next line.

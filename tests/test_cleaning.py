@@ -205,6 +205,12 @@ def test_a_sentence_that_starts_with_a_time_ago_is_body_not_a_link_list() -> Non
     assert article.text == "\n".join(body)
 
 
+def test_caption_lines_are_dropped() -> None:
+    captions = ["Media caption, Residents crossed by ferry for decades", "Image source, PA Media"]
+    raw = "\n".join(["Bridge approved", BODY[0], *captions, *BODY[1:]])
+    assert article_from_text("bridge", raw).text == "\n".join(BODY)
+
+
 def test_invisible_characters_are_removed() -> None:
     article = article_from_text("zw", "Bridge\u200b approved\nThe\x00 council\ufeff voted.")
     assert (article.title, article.text) == ("Bridge approved", "The council voted.")
