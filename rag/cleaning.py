@@ -63,6 +63,9 @@ _MIN_KEPT_SHARE = 0.6
 _IMAGE_CREDIT = re.compile(r"\|\s*(?:image|photo)(?: credit)?\s*:?\s*$", re.IGNORECASE)
 # Captions under their screen-reader label: 'Media caption, Farmers say...', 'Image source, AP'.
 _CAPTION = re.compile(r"^(?:image|media|video|photo) (?:caption|source)\b", re.IGNORECASE)
+_COMMENT_COUNT = re.compile(
+    r"^(?:view )?\d[\d,]* comments?$|^comments? \(\d[\d,]*\)$", re.IGNORECASE
+)
 _TITLE_SITE_SUFFIX = re.compile(
     r"^(?P<title>.{20,}?)(?:\s+[-|–]\s*|\s*[-|–]\s+)(?P<site>[\w.]{2,20})$"
 )
@@ -213,7 +216,7 @@ def clean(raw: str, title: str | None = None) -> CleanArticle:
             owner = _COPYRIGHT_OWNER.match(line)
             publisher = publisher or (owner["owner"].strip() if owner else None)
             continue
-        if _AI_NOTICE.search(line) or _NEWSLETTER.search(line) or _CAPTION.match(line):
+        if any(rule.search(line) for rule in (_AI_NOTICE, _NEWSLETTER, _CAPTION, _COMMENT_COUNT)):
             continue
         if _IMAGE_CREDIT.search(line):
             # The caption's credit ('AP') stands alone on the next line.

@@ -205,9 +205,14 @@ def test_a_sentence_that_starts_with_a_time_ago_is_body_not_a_link_list() -> Non
     assert article.text == "\n".join(body)
 
 
-def test_caption_lines_are_dropped() -> None:
-    captions = ["Media caption, Residents crossed by ferry for decades", "Image source, PA Media"]
-    raw = "\n".join(["Bridge approved", BODY[0], *captions, *BODY[1:]])
+def test_caption_and_comment_count_lines_are_dropped() -> None:
+    furniture = [
+        "Media caption, Residents crossed by ferry for decades",
+        "Image source, PA Media",
+        "42 comments",
+        "Comments (1,204)",
+    ]
+    raw = "\n".join(["Bridge approved", BODY[0], *furniture, *BODY[1:]])
     assert article_from_text("bridge", raw).text == "\n".join(BODY)
 
 
