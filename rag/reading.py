@@ -24,7 +24,7 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # News pages have a few thousand elements (at most 1,737 in the extraction benchmark's 181);
 # far more is no article page, and extraction time grows with the count (8.6 s for 120,000).
 MAX_PAGE_ELEMENTS = 30_000
-MAX_TEXT_CHARS = 500_000
+MAX_TEXT_CHARS = 500_000  # as for an article sent as JSON (`ArticleCreate.text`)
 
 
 class ArticleError(ValueError):
