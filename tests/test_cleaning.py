@@ -1,5 +1,7 @@
 """Cleaning and metadata on the five default articles and on the other formats."""
 
+import hashlib
+
 import pytest
 
 from rag.config import DEFAULT_ARTICLES_DIR
@@ -64,6 +66,23 @@ KEPT = {
 }
 
 
+# SHA-256 of each default article's cleaned text: passages' offsets point into it, so changes
+# to the cleaning rules must leave it exactly as it is.
+TEXT_SHA256 = {
+    "000_85aa625414b9aaa7": "959d496c8217cdb2f791de081edac70f08e70fbca3a7bbbf2db939ed317a3adf",
+    "001_813e0116e27a585a": "a24abaa429e5d8e7aa306293f89bae46a0d88b467ded0d4d8540562045abdc6c",
+    "002_7e74fc949ae09983": "e2feb7a2800c5a49b9d012c0117fc32e2f430e71269be70fa6ec81f7775f43fe",
+    "003_155f2f5638679cf8": "f23bf4162f198827c7417f9d1431377bc74087e82f2b27deb153803b8d046cf8",
+    "004_1ddf71ae95f64f6b": "8aca6181be298021c41dcd2ebe3aacf73bee145be3d9a72250f4ab91a003aaa8",
+}
+BODY = [
+    "The city council approved the new bridge over the Ouse on Monday night.",
+    "Work starts in June and should take two years, the council said.",
+    "Residents had asked for a crossing since the old ferry closed in 2019.",
+    "The bridge will carry cyclists and pedestrians but no cars.",
+]
+
+
 @pytest.mark.parametrize("article_id", sorted(EXPECTED))
 def test_default_article_metadata(article_id: str) -> None:
     article = read_article(DEFAULT_ARTICLES_DIR / f"{article_id}.txt")
@@ -72,6 +91,12 @@ def test_default_article_metadata(article_id: str) -> None:
         article.model_dump(include={"title", "publisher", "date", "author"})
         == (EXPECTED[article_id])
     )
+
+
+@pytest.mark.parametrize("article_id", sorted(TEXT_SHA256))
+def test_default_article_text_is_unchanged(article_id: str) -> None:
+    text = read_article(DEFAULT_ARTICLES_DIR / f"{article_id}.txt").text
+    assert hashlib.sha256(text.encode()).hexdigest() == TEXT_SHA256[article_id]
 
 
 @pytest.mark.parametrize("article_id", sorted(EXPECTED))
@@ -115,12 +140,98 @@ def test_markdown_title_and_links() -> None:
 
 
 @pytest.mark.parametrize(
+    ("header", "author", "date"),
+    [
+        (["By Mira Okonkwo", "March 3, 2025"], "Mira Okonkwo", "2025-03-03"),
+        (["March 3, 2025", "By Mira Okonkwo"], "Mira Okonkwo", "2025-03-03"),
+        (["By Pete Evans, Anna Lee", "December 15, 2016"], "Pete Evans, Anna Lee", "2016-12-15"),
+        (["By Jo Park and Sam Ruiz", "2016-12-15"], "Jo Park, Sam Ruiz", "2016-12-15"),
+        (["By Pete Evans, CBC News", "Dec 15, 2016"], "Pete Evans", "2016-12-15"),
+        (["Mira Okonkwo", "March 3, 2025"], "Mira Okonkwo", "2025-03-03"),
+        (["BY PETE EVANS AND ANNA LEE", "Dec. 15, 2016"], "Pete Evans, Anna Lee", "2016-12-15"),
+    ],
+)
+def test_byline_and_date_under_the_title_of_a_short_article(
+    header: list[str], author: str, date: str
+) -> None:
+    raw = "\n".join(["Bridge over the Ouse approved", *header, *BODY])
+    article = article_from_text("bridge", raw)
+    assert article.title == "Bridge over the Ouse approved"
+    assert (article.author, article.date, article.publisher) == (author, date, None)
+    assert article.text == "\n".join(BODY)
+
+
+def test_closing_byline_is_cut_but_never_the_body() -> None:
+    closing = ["By Mira Okonkwo", "Yorkshire Courier", "Contact the newsroom at news@yc.invalid"]
+    article = article_from_text("bridge", "\n".join(["Bridge approved", *BODY, *closing]))
+    assert (article.text, article.author, article.publisher) == (
+        "\n".join(BODY),
+        "Mira Okonkwo",
+        "Yorkshire Courier",
+    )
+    # A byline line early in the body is not a closing byline: nothing after it is cut.
+    early = [BODY[0], "By Mira Okonkwo", *BODY[1:]]
+    assert article_from_text("bridge", "\n".join(["Bridge approved", *early])).text == (
+        "\n".join(early)
+    )
+
+
+@pytest.mark.parametrize("label", ["Read Later", "Filed Under", "Staff Writer", "Share This"])
+def test_labels_under_the_title_are_not_authors(label: str) -> None:
+    article = article_from_text("bridge", "\n".join(["Bridge approved", label, *BODY]))
+    assert article.author is None
+
+
+def test_body_sentences_that_mention_rights_or_sign_ups_are_kept() -> None:
+    body = [
+        *BODY,
+        "The treaty keeps all rights reserved for the state until 2030.",
+        "More than 2,000 people sign up for the ferry's last crossing every year.",
+        "Sign up for our newsletter",
+        "© 2025 Yorkshire Courier. All rights reserved.",
+        "Yorkshire Courier Ltd. All Rights Reserved.",
+    ]
+    article = article_from_text("bridge", "\n".join(["Bridge approved", *body]))
+    assert article.text == "\n".join(body[:6])
+    assert article.publisher == "Yorkshire Courier"
+
+
+def test_a_sentence_that_starts_with_a_time_ago_is_body_not_a_link_list() -> None:
+    body = [*BODY[:2], "2 days ago the ferry made its last crossing.", *BODY[2:]]
+    links = ["More news", "Council to vote on tram plan", "3 hours ago", "Flood defences tested"]
+    article = article_from_text(
+        "bridge", "\n".join(["Bridge approved", *body, *links, "5 days ago"])
+    )
+    assert article.text == "\n".join(body)
+
+
+def test_caption_and_comment_count_lines_are_dropped() -> None:
+    furniture = [
+        "Media caption, Residents crossed by ferry for decades",
+        "Image source, PA Media",
+        "42 comments",
+        "Comments (1,204)",
+    ]
+    raw = "\n".join(["Bridge approved", BODY[0], *furniture, *BODY[1:]])
+    assert article_from_text("bridge", raw).text == "\n".join(BODY)
+
+
+def test_invisible_characters_are_removed() -> None:
+    article = article_from_text("zw", "Bridge\u200b approved\nThe\x00 council\ufeff voted.")
+    assert (article.title, article.text) == ("Bridge approved", "The council voted.")
+
+
+@pytest.mark.parametrize(
     ("article_id", "raw", "message"),
     [
         ("bad id", "Title\nText.", "must be"),
         ("empty", "   \n\n", "no text"),
         ("only-furniture", "© Someone. All rights reserved.", "no text"),
+        ("only-nul", "\x00" * 50, "no text"),
+        ("only-zero-width", "\u200b\u200c\u200d\ufeff\n\u2060" * 20, "no text"),
+        ("too-long", "Title\n" + "The council voted. " * 30_000, "more than the 500,000"),
     ],
+    ids=["bad id", "empty", "only furniture", "only NUL", "only zero-width", "too long"],
 )
 def test_unusable_articles_are_refused(article_id: str, raw: str, message: str) -> None:
     with pytest.raises(ArticleError, match=message):
