@@ -179,3 +179,19 @@ def test_an_unhandled_error_is_a_500_with_its_request_id_on_the_traceback(
     logged = [line for line in _parsed(log_lines) if line["request_id"] == "broken-1"]
     assert any("RuntimeError: a bug" in line.get("exception", "") for line in logged)
     assert any(line.get("status") == 500 for line in logged)
+
+
+def test_plain_text_logs_escape_control_characters(client: TestClient) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    buffer = io.StringIO()
+    configure_logging("INFO", as_json=False, stream=buffer)
+    try:
+        client.get("/v1/articles/x%0a2026-01-01 00:00:00,000 INFO rag.access [-] GET /forged 200")
+        client.get("/v1/articles/y%0d%1b%5b2J%e2%80%a8z")
+    finally:
+        root.handlers, root.level = saved
+    lines = [line for line in buffer.getvalue().splitlines() if " rag.access " in line]
+    assert len(lines) == 2
+    assert "/v1/articles/x\\x0a2026-01-01" in lines[0] and lines[0].endswith(" 404")
+    assert "/v1/articles/y\\x0d\\x1b[2J\\u2028z 404" in lines[1]
