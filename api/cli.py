@@ -122,6 +122,7 @@ def serve(
 
     from api.main import create_app
     from api.observability import configure_logging
+    from api.server import server_options
 
     try:
         app = create_app(settings)
@@ -135,6 +136,7 @@ def serve(
         port=port or settings.port,
         log_config=None,  # configure_logging's handler: JSON lines with request ids
         access_log=False,  # the app logs one line per request itself
+        **server_options(settings),
     )
 
 

@@ -1,0 +1,101 @@
+"""The server `rag serve` runs, over real sockets: a request that arrives too slowly is cut
+off, and connections past the cap are closed at once, so slow clients cannot hold the
+service's descriptors."""
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from api.main import create_app
+from rag.service import RagService
+from tests.servers import serving
+
+HEAD = b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+
+
+@pytest.fixture(scope="module")
+def strict(service: RagService) -> Iterator[tuple[str, int]]:
+    """The app served with one-second read deadlines and at most four connections."""
+    settings = service.settings.model_copy(
+        update={"header_timeout": 1.0, "body_timeout": 1.0, "max_connections": 4}
+    )
+    with serving(create_app(settings, service=service)) as base_url:
+        address = urlsplit(base_url)
+        yield address.hostname, address.port
+
+
+def _connect(address: tuple[str, int]) -> socket.socket:
+    return socket.create_connection(address, timeout=10)
+
+
+def _seconds_until_closed(sock: socket.socket) -> float:
+    """Reads until the server closes the connection; fails the test after 10 s."""
+    started = time.monotonic()
+    try:
+        while sock.recv(65536):
+            pass
+    except ConnectionResetError:  # closed with our bytes unread
+        pass
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"",  # connects and says nothing
+        b"GET /healthz HTTP/1.1\r\nHost: te",  # half a header
+        b"POST /v1/ask HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 200\r\n\r\n{"question": "Who',  # half a body
+    ],
+    ids=["nothing", "half a header", "half a body"],
+)
+def test_a_request_that_does_not_arrive_in_time_is_cut_off(
+    strict: tuple[str, int], sent: bytes
+) -> None:
+    with _connect(strict) as sock:
+        sock.sendall(sent)
+        waited = _seconds_until_closed(sock)
+    assert 0.5 <= waited < 4
+
+
+def test_a_header_trickled_in_byte_by_byte_is_cut_off_at_the_deadline(
+    strict: tuple[str, int],
+) -> None:
+    with _connect(strict) as sock:
+        started = time.monotonic()
+        with pytest.raises(OSError):  # the server closes while bytes still trickle in
+            for byte in HEAD[:-2]:
+                sock.sendall(bytes([byte]))
+                time.sleep(0.1)
+            assert sock.recv(1) == b""
+    assert time.monotonic() - started < 4
+
+
+def test_requests_in_time_are_served_and_keep_alive_works(strict: tuple[str, int]) -> None:
+    with _connect(strict) as sock:
+        for _ in range(3):  # each request gets the full deadline again
+            sock.sendall(HEAD[:20])
+            time.sleep(0.6)
+            sock.sendall(HEAD[20:])
+            reply = sock.recv(65536)
+            assert reply.startswith(b"HTTP/1.1 200") and b'{"status":"ok"}' in reply
+
+
+def test_connections_past_the_cap_are_closed_until_one_frees_up(
+    strict: tuple[str, int],
+) -> None:
+    base_url = "http://{}:{}".format(*strict)
+    with ExitStack() as held:
+        idle = [held.enter_context(_connect(strict)) for _ in range(4)]
+        time.sleep(0.2)
+        with _connect(strict) as extra:
+            extra.sendall(HEAD)
+            assert _seconds_until_closed(extra) < 0.5  # closed unanswered, at once
+        idle[0].close()
+        time.sleep(0.2)
+        assert httpx.get(f"{base_url}/healthz").status_code == 200
