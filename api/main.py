@@ -16,6 +16,7 @@ from api.limits import BODY_TOO_LARGE, BodySizeLimitMiddleware
 from api.observability import RequestContextMiddleware, expose_metrics
 from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
 from api.routes import articles, ask, chat, health, openai_compat, widget
+from api.routes.health import LivenessMiddleware
 from api.security import AUTH_ERRORS, guard_questions
 from rag.config import Settings, get_settings
 from rag.errors import RagError
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         allow_headers=["Content-Type", "Authorization", "X-Request-ID"],
         expose_headers=["Retry-After", "X-Request-ID"],
     )
+    app.add_middleware(LivenessMiddleware)
     # Outside CORS, so every response, refusals included, carries its request id.
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(RagError, _rag_error)

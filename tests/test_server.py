@@ -3,8 +3,10 @@ off, and connections past the cap are closed at once, so slow clients cannot hol
 service's descriptors."""
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
@@ -99,3 +101,32 @@ def test_connections_past_the_cap_are_closed_until_one_frees_up(
         idle[0].close()
         time.sleep(0.2)
         assert httpx.get(f"{base_url}/healthz").status_code == 200
+
+
+def test_liveness_is_answered_while_every_worker_thread_is_busy(
+    service: RagService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Questions are answered in the threadpool (40 threads); /healthz must not wait for one."""
+    release = threading.Event()
+    busy = threading.Semaphore(0)
+
+    def stuck_ask(*args: object, **kwargs: object) -> None:
+        busy.release()
+        release.wait(30)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr(service, "ask", stuck_ask)
+    with (
+        serving(create_app(service=service)) as base_url,
+        ThreadPoolExecutor(max_workers=45) as askers,
+    ):
+        try:
+            for _ in range(45):
+                askers.submit(httpx.post, f"{base_url}/v1/ask", json={"question": "Who?"})
+            for _ in range(40):  # every worker thread of the app is now held
+                assert busy.acquire(timeout=30)
+            response = httpx.get(f"{base_url}/healthz", timeout=3)
+            assert response.status_code == 200 and response.json() == {"status": "ok"}
+            assert response.headers["X-Request-ID"]
+        finally:
+            release.set()
