@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     keep_alive_timeout: int = Field(default=5, ge=1)
     max_connections: int = Field(default=500, ge=1)
 
+    url: str | None = Field(
+        default=None, description="A running service for `rag ask` (and rag.client) to call."
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -77,7 +81,7 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("api_key", "rate_limit", mode="before")
+    @field_validator("api_key", "rate_limit", "url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
