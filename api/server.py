@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 class BoundedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with this module's read deadlines and connection cap."""
+
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._timeouts = {h11.IDLE: settings.header_timeout, h11.SEND_BODY: settings.body_timeout}
