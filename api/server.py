@@ -4,8 +4,9 @@ uvicorn times out idle keep-alive connections but not a request that arrives slo
 client sending half a header or half a body holds its connection, and a descriptor, forever.
 Its h11 protocol is extended here (h11 also caps a request head at 16 KiB): the head must
 arrive within `RAG_HEADER_TIMEOUT` of the connection opening or of the previous response,
-the body within `RAG_BODY_TIMEOUT` of the head, or the connection is closed; and connections
-past `RAG_MAX_CONNECTIONS` are closed as they are accepted. uvicorn's own `limit_concurrency`
+the body within `RAG_BODY_TIMEOUT` of the head, or the connection is closed. Past
+`RAG_MAX_CONNECTIONS`, a new connection makes room by closing the one that has waited longest
+for a request head, or is itself closed when none is waiting. uvicorn's own `limit_concurrency`
 is not used: it answers 503 only once a request head has been read, so it frees nothing a
 slow client holds. The deadlines follow h11's `their_state` (IDLE: waiting for a head;
 SEND_BODY: reading a body), h11's public state machine, rather than uvicorn's internals.
@@ -32,17 +33,41 @@ class BoundedH11Protocol(H11Protocol):
         self._timeouts = {h11.IDLE: settings.header_timeout, h11.SEND_BODY: settings.body_timeout}
         self._max_connections = settings.max_connections
         self._awaiting: type[h11.IDLE] | type[h11.SEND_BODY] | None = None
+        self._since = 0.0  # when the part awaited began
         self._deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self._max_connections:
+        if len(self.connections) > self._max_connections and not self._evict_a_waiting_one():
             logger.warning(
-                "connection limit of %d reached; closing a new one", self._max_connections
+                "connection limit of %d reached, every connection busy; closing a new one",
+                self._max_connections,
             )
             transport.close()
             return
         self._watch()
+
+    def _evict_a_waiting_one(self) -> bool:
+        """Makes room by closing the connection that has waited longest for a request head
+        (a slow client, or an idle keep-alive one): slow clients cannot lock others out."""
+        waiting = [
+            other
+            for other in self.connections
+            if isinstance(other, BoundedH11Protocol)
+            and other._awaiting is h11.IDLE
+            and not other.transport.is_closing()
+        ]
+        if not waiting:
+            return False
+        oldest = min(waiting, key=lambda other: other._since)
+        logger.warning(
+            "connection limit of %d reached; closing the one from %s that waited longest "
+            "for its request headers",
+            self._max_connections,
+            oldest.client[0] if oldest.client else "unknown",
+        )
+        oldest.transport.close()
+        return True
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -67,6 +92,7 @@ class BoundedH11Protocol(H11Protocol):
         if self._deadline is not None:
             self._deadline.cancel()
         self._awaiting = awaiting
+        self._since = self.loop.time()
         self._deadline = (
             self.loop.call_later(self._timeouts[awaiting], self._expire, awaiting)
             if awaiting is not None

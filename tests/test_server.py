@@ -93,16 +93,35 @@ def test_requests_in_time_are_served_and_keep_alive_works(strict: tuple[str, int
             assert reply.startswith(b"HTTP/1.1 200") and b'{"status":"ok"}' in reply
 
 
-def test_connections_past_the_cap_are_closed_until_one_frees_up(service: RagService) -> None:
+def test_past_the_cap_a_new_connection_replaces_the_longest_waiting_one(
+    service: RagService,
+) -> None:
+    """Slow clients holding every slot cannot lock a health check out."""
     with _served(service, max_connections=4) as address, ExitStack() as held:
-        idle = [held.enter_context(_connect(address)) for _ in range(4)]
-        time.sleep(0.2)
+        slow = []
+        for _ in range(4):
+            slow.append(held.enter_context(_connect(address)))
+            slow[-1].sendall(HEAD[:10])
+            time.sleep(0.1)
+        response = httpx.get("http://{}:{}/healthz".format(*address), timeout=5)
+        assert response.status_code == 200
+        assert _seconds_until_closed(slow[0]) < 1  # the one that waited longest made room
+        slow[1].settimeout(0.5)
+        with pytest.raises(TimeoutError):  # the others still wait for their deadline
+            slow[1].recv(1)
+
+
+def test_past_the_cap_with_every_connection_busy_a_new_one_is_closed(
+    service: RagService,
+) -> None:
+    half_body = b"POST /v1/ask HTTP/1.1\r\nHost: t\r\nContent-Length: 99\r\n\r\n{"
+    with _served(service, max_connections=4) as address, ExitStack() as held:
+        for _ in range(4):  # each in the middle of sending its body: none can be evicted
+            held.enter_context(_connect(address)).sendall(half_body)
+        time.sleep(0.3)
         with _connect(address) as extra:
             extra.sendall(HEAD)
             assert _seconds_until_closed(extra) < 1  # closed unanswered, at once
-        idle[0].close()
-        time.sleep(0.2)
-        assert httpx.get("http://{}:{}/healthz".format(*address)).status_code == 200
 
 
 def test_liveness_is_answered_while_every_worker_thread_is_busy(
