@@ -115,7 +115,7 @@ def _ask_service(url: str, api_key: str | None, question: str, top_k: int | None
             return client.ask(question, top_k=top_k)
     except httpx.TransportError as exc:
         errors.print(
-            f"Cannot reach the service at RAG_URL={url} ({exc or type(exc).__name__}). "
+            f"Cannot reach the service at RAG_URL={url} ({str(exc) or type(exc).__name__}). "
             "Start it with `rag serve`, or unset RAG_URL to answer in this process.",
             markup=False,
             soft_wrap=True,
@@ -141,8 +141,10 @@ def ask(
     question: str,
     top_k: Annotated[int | None, typer.Option(min=1, max=50)] = None,
 ) -> None:
-    """Answer a question and list the sources behind it: from the service at RAG_URL when it
-    is set, else in this process (which first loads the model and the index)."""
+    """Answer a question and list the sources behind it.
+
+    From the service at RAG_URL when it is set, else in this process (which first loads the
+    model and the index)."""
     if not question.strip():
         errors.print("[red]The question is empty.[/]")
         raise typer.Exit(2)
