@@ -1,6 +1,6 @@
 """The server `rag serve` runs, over real sockets: a request that arrives too slowly is cut
-off, and connections past the cap are closed at once, so slow clients cannot hold the
-service's descriptors."""
+off, and past the connection cap the longest-waiting connection makes room, so slow clients
+can neither hold the service's descriptors nor lock out a health check."""
 
 import socket
 import threading
