@@ -2,9 +2,9 @@
 
 uvicorn times out idle keep-alive connections but not a request that arrives slowly: a
 client sending half a header or half a body holds its connection, and a descriptor, forever.
-Its h11 protocol is extended here (h11 also caps a request head at 16 KiB): the head must
-arrive within `RAG_HEADER_TIMEOUT` of the connection opening or of the previous response,
-the body within `RAG_BODY_TIMEOUT` of the head, or the connection is closed. Past
+Its h11 protocol (which refuses a head still incomplete past 16 KiB) is extended here: the
+head must arrive within `RAG_HEADER_TIMEOUT` of the connection opening or of the previous
+response, the body within `RAG_BODY_TIMEOUT` of the head, or the connection is closed. Past
 `RAG_MAX_CONNECTIONS`, a new connection makes room by closing the one that has waited longest
 for a request head, or is itself closed when none is waiting. uvicorn's own `limit_concurrency`
 is not used: it answers 503 only once a request head has been read, so it frees nothing a
