@@ -1,4 +1,8 @@
-"""The `rag` command: ingest articles, ask a question, or run the HTTP service."""
+"""The `rag` command: ingest articles, ask a question, or run the HTTP service.
+
+The library (torch, llama-index, Chroma) is imported only by the commands that use it, so
+`rag --help` and `rag ask` against a running service start in well under a second.
+"""
 
 import os
 from pathlib import Path
@@ -11,15 +15,27 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from rag.config import Settings, get_settings
 from rag.errors import RagError
-from rag.indexing import IngestResult
-from rag.reading import find_article_files
 
 if TYPE_CHECKING:
+    from rag.indexing import IngestResult
+    from rag.models import Answer
     from rag.service import RagService
 
 app = typer.Typer(help="Question answering over news articles, every point cited.")
 console = Console()
 errors = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the libraries' own progress bars.")
+    ] = False,
+) -> None:
+    """Question answering over news articles, every point cited."""
+    if not verbose:  # set before the libraries are imported: they read it once
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TQDM_DISABLE", "1")
 
 
 def _setting_name(loc: tuple) -> str:
@@ -64,6 +80,8 @@ def ingest(
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
         raise typer.Exit(2)
+    from rag.reading import find_article_files
+
     service = _service()
     files = find_article_files(paths)
     with Progress(
@@ -71,7 +89,7 @@ def ingest(
     ) as progress:
         task = progress.add_task("Indexing", total=len(files))
 
-        def report(path: Path, result: IngestResult | None, error: str | None) -> None:
+        def report(path: Path, result: "IngestResult | None", error: str | None) -> None:
             if error:
                 progress.console.print(f"[yellow]skipped[/] {error}")
             else:
@@ -86,22 +104,56 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _ask_service(url: str, api_key: str | None, question: str, top_k: int | None) -> "Answer":
+    """The running service at `url`: no model to load, so an answer takes milliseconds."""
+    import httpx
+
+    from rag.client import RagClient, RagServiceError
+
+    try:
+        with RagClient(url, api_key=api_key) as client:
+            return client.ask(question, top_k=top_k)
+    except httpx.TransportError as exc:
+        errors.print(
+            f"Cannot reach the service at RAG_URL={url} ({str(exc) or type(exc).__name__}). "
+            "Start it with `rag serve`, or unset RAG_URL to answer in this process.",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+    except RagServiceError as exc:
+        errors.print(f"The service at {url} answered {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _ask_here(question: str, top_k: int | None) -> "Answer":
+    service = _service()
+    service.ensure_corpus()
+    try:
+        return service.ask(question, top_k=top_k)
+    except RagError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+
+
 @app.command()
 def ask(
     question: str,
     top_k: Annotated[int | None, typer.Option(min=1, max=50)] = None,
 ) -> None:
-    """Answer a question and list the sources behind it."""
+    """Answer a question and list the sources behind it.
+
+    From the service at RAG_URL when it is set, else in this process (which first loads the
+    model and the index)."""
     if not question.strip():
         errors.print("[red]The question is empty.[/]")
         raise typer.Exit(2)
-    service = _service()
-    service.ensure_corpus()
-    try:
-        answer = service.ask(question, top_k=top_k)
-    except RagError as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
+    settings = _settings()
+    answer = (
+        _ask_service(settings.url, settings.api_key, question, top_k)
+        if settings.url
+        else _ask_here(question, top_k)
+    )
     console.print(answer.answer, markup=False)
     console.print(f"\n[dim]mode: {answer.mode}, {answer.timings.total_ms:.0f} ms[/]")
     for citation in answer.citations:
@@ -117,11 +169,10 @@ def serve(
     import uvicorn
 
     settings = _settings()
-    if settings.log_json:  # model-loading progress bars are not log lines; set before import
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
     from api.main import create_app
     from api.observability import configure_logging
+    from api.server import server_options
 
     try:
         app = create_app(settings)
@@ -135,6 +186,7 @@ def serve(
         port=port or settings.port,
         log_config=None,  # configure_logging's handler: JSON lines with request ids
         access_log=False,  # the app logs one line per request itself
+        **server_options(settings),
     )
 
 

@@ -1,9 +1,13 @@
 """The FastAPI app: built by `create_app`, with the RagService loaded once in its lifespan."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
@@ -12,6 +16,7 @@ from api.limits import BODY_TOO_LARGE, BodySizeLimitMiddleware
 from api.observability import RequestContextMiddleware, expose_metrics
 from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
 from api.routes import articles, ask, chat, health, openai_compat, widget
+from api.routes.health import LivenessMiddleware
 from api.security import AUTH_ERRORS, guard_questions
 from rag.config import Settings, get_settings
 from rag.errors import RagError
@@ -21,6 +26,22 @@ from rag.service import RagService
 async def _rag_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RagError)
     return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+
+def _showable(error: dict[str, Any]) -> dict[str, Any]:
+    """An error whose `input` JSON cannot carry (NaN, 1e400, a lone surrogate) shows its repr."""
+    try:
+        json.dumps(error.get("input"), allow_nan=False, ensure_ascii=False).encode()
+    except (TypeError, ValueError):
+        return {**error, "input": repr(error["input"])}
+    return error
+
+
+async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, which would otherwise fail to encode such an input and answer 500."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [_showable(error) for error in jsonable_encoder(exc.errors())]
+    return JSONResponse({"detail": errors}, status_code=422)
 
 
 def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
@@ -45,6 +66,8 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         summary="Questions answered from news articles, every point cited.",
         version="0.1.0",
         lifespan=lifespan,
+        # Starlette's slash redirect builds its absolute URL from the Host header.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     expose_metrics(app)
@@ -57,9 +80,11 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         allow_headers=["Content-Type", "Authorization", "X-Request-ID"],
         expose_headers=["Retry-After", "X-Request-ID"],
     )
+    app.add_middleware(LivenessMiddleware)
     # Outside CORS, so every response, refusals included, carries its request id.
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(RagError, _rag_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     # Question endpoints: the ones the admin key (when required) and the rate limit guard.
     for module in (ask, chat, openai_compat):
         app.include_router(module.router, dependencies=question_guards, responses=question_errors)

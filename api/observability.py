@@ -49,6 +49,21 @@ def _json_formatter() -> JsonFormatter:
     )
 
 
+# C0 and C1 controls, DEL and the Unicode line separators, written as escapes.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+class PlainFormatter(logging.Formatter):
+    """Text lines in which a request path or header cannot start a forged line: control
+    characters in the line are escaped (a traceback after it keeps its own newlines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).translate(_CONTROL_ESCAPES)
+
+
 def configure_logging(level: str, as_json: bool, stream: TextIO | None = None) -> None:
     """Route all logs (the app's, uvicorn's, libraries') through one request-id-aware handler."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -57,7 +72,7 @@ def configure_logging(level: str, as_json: bool, stream: TextIO | None = None) -
     handler.setFormatter(
         _json_formatter()
         if as_json
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        else PlainFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     root = logging.getLogger()
     root.handlers = [handler]

@@ -59,6 +59,14 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    header_timeout: float = Field(default=10.0, gt=0)
+    body_timeout: float = Field(default=30.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    max_connections: int = Field(default=500, ge=1)
+
+    url: str | None = Field(
+        default=None, description="A running service for `rag ask` (and rag.client) to call."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -73,7 +81,7 @@ class Settings(BaseSettings):
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("api_key", "rate_limit", mode="before")
+    @field_validator("api_key", "rate_limit", "url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

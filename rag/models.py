@@ -1,9 +1,11 @@
 """The data shapes shared by the library, the HTTP API and its clients: one definition each."""
 
+import unicodedata
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 MAX_QUESTION_CHARS = 2000
 MAX_CHAT_MESSAGES = 50
@@ -13,6 +15,27 @@ ArticleId = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"),
     Field(description="The article's file stem, e.g. `000_85aa625414b9aaa7`."),
+]
+
+
+def _visible(value: str) -> str:
+    """Spaces, control and zero-width characters alone would index an article with no words."""
+    if all(unicodedata.category(char)[0] in "CZ" for char in value):
+        raise ValueError("has no visible characters (only spaces, control or zero-width ones)")
+    return value
+
+
+def _calendar_date(value: str) -> str:
+    """The pattern admits 2024-02-30 and 9999-99-99; the calendar does not."""
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value} is not a calendar date ({exc})") from None
+    return value
+
+
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_calendar_date)
 ]
 
 
@@ -29,10 +52,18 @@ class ArticleCreate(BaseModel):
     """An article sent over HTTP; without `id`, one is derived from the title and text."""
 
     id: ArticleId | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500_000)]
+    title: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        AfterValidator(_visible),
+    ]
+    text: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500_000),
+        AfterValidator(_visible),
+    ]
     publisher: Annotated[str, StringConstraints(max_length=200)] | None = None
-    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    date: IsoDate | None = None
     author: Annotated[str, StringConstraints(max_length=200)] | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)] | None = None
 

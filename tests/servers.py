@@ -9,6 +9,8 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
+from api.server import server_options
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -18,8 +20,10 @@ def free_port() -> int:
 
 @contextmanager
 def serving(app: ASGIApp, port: int | None = None, lifespan: str = "on") -> Iterator[str]:
-    """Serve `app` in a background thread; yields its base URL, stops it on exit."""
+    """Serve `app` in a background thread; yields its base URL, stops it on exit. The
+    service's app is served as `rag serve` serves it, with its timeouts and connection cap."""
     port = port or free_port()
+    settings = getattr(getattr(app, "state", None), "settings", None)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -28,6 +32,7 @@ def serving(app: ASGIApp, port: int | None = None, lifespan: str = "on") -> Iter
         access_log=False,
         lifespan=lifespan,
         timeout_graceful_shutdown=2,
+        **(server_options(settings) if settings else {}),
     )
     server = uvicorn.Server(config)  # off the main thread: no signal handlers
     thread = threading.Thread(target=server.run, name=f"server-{port}", daemon=True)

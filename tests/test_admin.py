@@ -1,5 +1,6 @@
 """Article administration over HTTP: the admin key, JSON and file uploads, replace and delete."""
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.main import create_app
+from api.routes import articles as articles_route
 from rag.config import Settings, get_settings
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -111,6 +113,48 @@ def test_add_replace_and_delete_an_article(admin: TestClient, rag: RagService) -
     assert gone.status_code == 404 and "tides" in gone.json()["detail"]
 
 
+def test_the_201_describes_the_write_even_when_a_delete_follows_at_once(
+    admin: TestClient, rag: RagService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest = rag.ingest
+
+    def ingest_then_deleted(articles: list) -> list:
+        results = ingest(articles)
+        rag.delete(results[0].article_id)  # a DELETE landing before the POST answers
+        return results
+
+    monkeypatch.setattr(rag, "ingest", ingest_then_deleted)
+    response = admin.post("/v1/articles", json=TIDES, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    metadata = {name: value for name, value in TIDES.items() if name != "text"}
+    assert response.json() == {**metadata, "author": None, "url": None, "passages": 1}
+    assert admin.get("/v1/articles/tides").status_code == 404
+
+
+def test_uploads_are_parsed_off_the_event_loop(
+    admin: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parse = articles_route.article_from_upload
+    parsed_on: list[str] = []
+
+    def recording(*args: object) -> object:
+        try:
+            asyncio.get_running_loop()
+            parsed_on.append("the event loop")
+        except RuntimeError:
+            parsed_on.append("a worker thread")
+        return parse(*args)
+
+    monkeypatch.setattr(articles_route, "article_from_upload", recording)
+    page = b"<html><body><h1>Quay reopens</h1><p>The quay reopened on Monday.</p></body></html>"
+    response = admin.post(
+        "/v1/articles", files={"file": ("quay.html", page, "text/html")}, headers=ADMIN
+    )
+    assert response.status_code == 201, response.text
+    assert parsed_on == ["a worker thread"]
+    assert admin.delete("/v1/articles/quay", headers=ADMIN).status_code == 204
+
+
 def test_id_is_derived_from_title_and_text(admin: TestClient) -> None:
     body = {k: v for k, v in TIDES.items() if k != "id"}
     first = admin.post("/v1/articles", json=body, headers=ADMIN).json()["id"]
@@ -127,6 +171,11 @@ def test_id_is_derived_from_title_and_text(admin: TestClient) -> None:
         ({"text": "No title here."}, "title"),
         ({**TIDES, "text": "   "}, "text"),
         ({**TIDES, "date": "May 2nd"}, "date"),
+        ({**TIDES, "date": "9999-99-99"}, "not a calendar date"),
+        ({**TIDES, "date": "2023-02-29"}, "not a calendar date"),
+        ({**TIDES, "title": "\x00\x00\x00"}, "no visible characters"),
+        ({**TIDES, "title": "\u200b\u200d\ufeff"}, "no visible characters"),
+        ({**TIDES, "text": "\x01\x7f \u2060\u200c"}, "no visible characters"),
         ({**TIDES, "id": "../etc/passwd"}, "id"),
         ({**TIDES, "url": "javascript:alert(1)"}, "url"),
         (["not", "an", "object"], "dict"),

@@ -156,3 +156,48 @@ def test_bad_input_leaves_the_index_intact(client: TestClient) -> None:
     client.post("/v1/ask", content=b"\x00\xff", headers={"content-type": "application/json"})
     client.post("/v1/ask", json={"question": "x" * 5000})
     assert client.get("/v1/articles").json() == before
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("/v1/ask", b'{"question": "Who?", "top_k": %s}'),
+        ("/v1/chat", b'{"messages": [{"role": "user", "content": "Who?"}], "top_k": %s}'),
+    ],
+)
+def test_numbers_json_cannot_carry_are_422(
+    client: TestClient, path: str, template: bytes, number: bytes
+) -> None:
+    response = client.post(
+        path, content=template % number, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "top_k"] and "finite number" in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/v1/ask", b'{"question": "\\ud800"}', ["body", "question"]),
+        ("/v1/ask", b'{"question": "Who leads \\udfff Stargate?"}', ["body", "question"]),
+        (
+            "/v1/chat",
+            b'{"messages": [{"role": "user", "content": "Who \\ud800?"}]}',
+            ["body", "messages", 0, "content"],
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_422(client: TestClient, path: str, body: bytes, loc: list) -> None:
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == loc and "unicode" in error["msg"]
+    assert "\\ud" in error["input"]  # shown escaped
+
+
+def test_a_trailing_slash_is_not_redirected_to_the_host_it_names(client: TestClient) -> None:
+    response = client.get("/v1/articles/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert "location" not in response.headers
+    assert response.status_code == 404 and response.json()["detail"]

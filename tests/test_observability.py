@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -114,6 +115,7 @@ def test_rag_serve_writes_json_lines_with_request_ids(tmp_path: Path) -> None:
         "RAG_INDEX_DIR": str(tmp_path / "index"),
         "RAG_ARTICLES_DIR": str(articles),
         "RAG_LOG_JSON": "true",
+        "RAG_HEADER_TIMEOUT": "1",
     }
     server = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import app; app()", "serve", "--port", str(port)],
@@ -135,6 +137,11 @@ def test_rag_serve_writes_json_lines_with_request_ids(tmp_path: Path) -> None:
             time.sleep(0.3)
         response = httpx.post(f"{base}/v1/ask", json=QUESTION, headers={"X-Request-ID": "e2e-7"})
         assert response.status_code == 200 and response.headers["X-Request-ID"] == "e2e-7"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: te")  # and nothing more
+            started = time.monotonic()
+            assert slow.recv(1) == b""
+            assert time.monotonic() - started < 4
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
@@ -143,6 +150,7 @@ def test_rag_serve_writes_json_lines_with_request_ids(tmp_path: Path) -> None:
     ask = [line for line in lines if line["request_id"] == "e2e-7"]
     assert any(line["logger"] == "rag.access" and line["path"] == "/v1/ask" for line in ask)
     assert any(line["logger"].startswith("uvicorn") for line in lines)
+    assert any("headers did not arrive within 1 s" in line["message"] for line in lines)
     assert not any("\x1b" in str(value) for line in lines for value in line.values())
 
 
@@ -179,3 +187,19 @@ def test_an_unhandled_error_is_a_500_with_its_request_id_on_the_traceback(
     logged = [line for line in _parsed(log_lines) if line["request_id"] == "broken-1"]
     assert any("RuntimeError: a bug" in line.get("exception", "") for line in logged)
     assert any(line.get("status") == 500 for line in logged)
+
+
+def test_plain_text_logs_escape_control_characters(client: TestClient) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    buffer = io.StringIO()
+    configure_logging("INFO", as_json=False, stream=buffer)
+    try:
+        client.get("/v1/articles/x%0a2026-01-01 00:00:00,000 INFO rag.access [-] GET /forged 200")
+        client.get("/v1/articles/y%0d%1b%5b2J%e2%80%a8z")
+    finally:
+        root.handlers, root.level = saved
+    lines = [line for line in buffer.getvalue().splitlines() if " rag.access " in line]
+    assert len(lines) == 2
+    assert "/v1/articles/x\\x0a2026-01-01" in lines[0] and lines[0].endswith(" 404")
+    assert "/v1/articles/y\\x0d\\x1b[2J\\u2028z 404" in lines[1]

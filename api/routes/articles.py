@@ -64,8 +64,12 @@ async def _from_upload(request: Request) -> ArticleCreate:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(422, detail="a multipart body needs a `file` field with the article")
+    raw = await upload.read()
     try:
-        article = article_from_upload(upload.filename, upload.content_type, await upload.read())
+        # Parsing a large HTML page takes seconds of CPU: off the event loop.
+        article = await run_in_threadpool(
+            article_from_upload, upload.filename, upload.content_type, raw
+        )
     except UnsupportedFileTypeError as exc:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=str(exc)) from exc
     except ArticleError as exc:
@@ -122,12 +126,13 @@ async def add_article(
 ) -> ArticleSummary:
     """Index an article (JSON, or an uploaded .txt/.md/.html `file`). Without an id, one is
     derived from the title and text. 201 when added or replaced, 200 when unchanged."""
-    result = (await run_in_threadpool(service.ingest, [article_from_create(article)]))[0]
+    indexed = article_from_create(article)
+    result = (await run_in_threadpool(service.ingest, [indexed]))[0]
     if result.status == IngestStatus.unchanged:
         response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"{router.prefix}/{result.article_id}"
-    stored = await run_in_threadpool(service.article, result.article_id)
-    return ArticleSummary(**stored.model_dump(exclude={"text"}))
+    # What was written, not a read-back: a DELETE may already have removed it again.
+    return ArticleSummary(**indexed.model_dump(exclude={"text"}), passages=result.passages)
 
 
 @router.delete(
