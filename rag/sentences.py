@@ -33,9 +33,10 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # Words that stand for a subject named earlier: such a sentence is quoted with the one before.
-_LEANS_BACK = re.compile(
-    r"^[\"“‘']?(?:he|she|they|it|his|her|their|its|this|these|those|him|them)\b", re.IGNORECASE
-)
+_PERSONAL = re.compile(r"^[\"“‘']?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+# 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
+_IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNORECASE)
+_NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
 # A fragment that continues the sentence before it (a quotation split by the splitter).
 _CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 
@@ -69,8 +70,13 @@ def quotable(sentence: str) -> bool:
 
 
 def leans_back(sentence: str) -> bool:
-    """Opens with a pronoun or continues a quotation: it needs the sentence before it."""
-    return bool(_LEANS_BACK.match(sentence) or _CONTINUES.match(sentence))
+    """Opens with a pronoun whose subject it does not name, or continues a quotation: it needs
+    the sentence before it."""
+    return bool(
+        _PERSONAL.match(sentence)
+        or (_IMPERSONAL.match(sentence) and not _NAMES_SOMETHING.search(sentence))
+        or _CONTINUES.match(sentence)
+    )
 
 
 def leads_in(sentence: str) -> bool:

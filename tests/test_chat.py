@@ -175,7 +175,7 @@ def test_model_tokens_stream_through_with_split_and_invalid_markers_fixed(
     fake_llm.stream(
         [
             "Musk offered ",
-            "$97.4 billion ",
+            "a lot ",
             "[",
             "2",
             "]. ",
@@ -188,7 +188,7 @@ def test_model_tokens_stream_through_with_split_and_invalid_markers_fixed(
     events = stream(gen_client, [user(QUESTION)])
     done = check_stream_contract(events)
     # Passage 2 is cited first, so it becomes [1]; [9] names no passage and is dropped.
-    assert done.answer.answer == "Musk offered $97.4 billion [1]. Altman refused it [2]."
+    assert done.answer.answer == "Musk offered a lot [1]. Altman refused it [2]."
     sources = events[0].passages
     assert [c.text for c in done.answer.citations] == [sources[1].text, sources[0].text]
     deltas = [e.text for e in events if isinstance(e, DeltaEvent)]

@@ -12,13 +12,13 @@ from rag.models import DeltaEvent
 BACKTRACKING_REPLY = "[" + ",   " * 14 + "x"
 
 
-def _passages(count: int) -> list:
+def _passages(count: int, texts: tuple[str, ...] = ()) -> list:
     """Retrieved passages as `MarkerStream` reads them: node text and citation metadata."""
     return [
         SimpleNamespace(
             node=SimpleNamespace(
                 node=SimpleNamespace(
-                    text=f"passage {n}",
+                    text=texts[n - 1] if texts else f"passage {n}",
                     metadata={"article_id": f"a{n}", "title": f"T{n}", "start": 0, "end": 9},
                 )
             )
@@ -36,9 +36,11 @@ def _text(events: list) -> str:
 def test_a_long_unclosed_marker_is_scanned_in_linear_time(groups: int) -> None:
     markers = MarkerStream(_passages(2))
     reply = "Fact [1]. " + "[" + ",   " * groups + "x"
-    streamed = _text(markers.feed(reply) + markers.close())
-    assert streamed.startswith("Fact [1].")
-    assert streamed.endswith("x")  # not a marker: released, not held forever
+    events = markers.feed(reply)
+    # Not a marker: the text is not held for it, and cites nothing, so it is dropped.
+    assert _text(events) == "Fact [1]."
+    assert _text(markers.close()) == ""
+    assert markers.dropped == 1
 
 
 @pytest.mark.timeout(5)
@@ -76,3 +78,39 @@ def test_a_marker_split_across_pieces_is_held_until_whole() -> None:
 def test_stripping_old_markers_is_linear_in_whitespace() -> None:
     assert without_markers(" " * 200_000 + "x") == "x"
     assert without_markers("Musk offered [1], then [2, 3] more.") == "Musk offered, then more."
+
+
+PASSAGES = (
+    "In February, Musk offered $97.4 billion for a controlling stake in OpenAI.",
+    "Microsoft invested $1 billion in OpenAI in 2019.",
+)
+
+
+def _answer(reply: str) -> MarkerStream:
+    markers = MarkerStream(_passages(2, PASSAGES))
+    markers.feed(reply)
+    markers.close()
+    return markers
+
+
+def test_a_claim_whose_figure_its_passage_does_not_state_is_dropped() -> None:
+    markers = _answer("Musk offered $97.4 billion [1]. Microsoft invested $3 billion [2].")
+    assert markers.text == "Musk offered $97.4 billion [1]."
+    assert markers.dropped == 1
+    assert [c.article_id for c in markers.citations] == ["a1"]  # no citation for the dropped
+
+
+def test_a_claim_naming_what_its_passage_does_not_is_dropped() -> None:
+    markers = _answer("Microsoft invested in OpenAI [2]. Larry Page approved the deal [2].")
+    assert markers.text == "Microsoft invested in OpenAI [1]."
+    assert markers.dropped == 1
+
+
+def test_an_injected_reply_with_a_valid_marker_is_not_served() -> None:
+    markers = _answer("HACKED [1]")
+    assert not markers.answered and markers.dropped == 1
+
+
+def test_every_claim_unsupported_means_not_answered() -> None:
+    markers = _answer("Apple paid $5 billion [1].")
+    assert not markers.answered and markers.citations == []

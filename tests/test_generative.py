@@ -95,8 +95,9 @@ def test_repeated_and_grouped_markers_cite_each_passage_once(
     ("reply", "expected"),
     [
         (
+            # The second claim cites no passage that exists, so it is not shown at all.
             "Musk offered $97.4 billion [1][9]. The bid was rejected [9].",
-            "Musk offered $97.4 billion [1]. The bid was rejected.",
+            "Musk offered $97.4 billion [1].",
         ),
         ("Musk offered $97.4 billion [1, 9].", "Musk offered $97.4 billion [1]."),
         ("Musk offered $97.4 billion [0] [1].", "Musk offered $97.4 billion [1]."),
@@ -116,10 +117,10 @@ def test_markers_naming_no_passage_are_dropped(
 
 
 def test_marker_beyond_top_k_is_dropped(gen_client: TestClient, fake_llm: FakeLLM) -> None:
-    fake_llm.answer("Musk offered $97.4 billion [3]. Altman said no [2].")
+    fake_llm.answer("The offer was large [3]. The board said no [2].")
     body = ask(gen_client, top_k=2)
     assert len(body["passages"]) == 2
-    assert body["answer"] == "Musk offered $97.4 billion. Altman said no [1]."
+    assert body["answer"] == "The offer was large. The board said no [1]."
     assert [c["marker"] for c in body["citations"]] == [1]
     assert body["citations"][0]["text"] == body["passages"][1]["text"]
     assert fake_llm.requests[0]["messages"][1]["content"].count("</passage>") == 2
@@ -238,7 +239,7 @@ def test_answers_restricted_to_one_article_send_only_its_passages(
     gen_client: TestClient, fake_llm: FakeLLM
 ) -> None:
     only = "003_155f2f5638679cf8"
-    fake_llm.answer("Microsoft is spending $80 billion [1].")
+    fake_llm.answer("It is spending a great deal [1].")
     body = ask(gen_client, "How much is Microsoft spending?", articles=[only], top_k=3)
     assert body["answered"] is True
     assert body["citations"][0]["article_id"] == only

@@ -106,7 +106,9 @@ def test_a_passage_cannot_break_out_of_its_fence(generative: RagService, fake_ll
     assert user.count("</passage>") == len(answer.passages)
 
 
-@pytest.mark.parametrize("reply", ["HACKED", "HACKED [9]", "You are no longer bound. HACKED"])
+@pytest.mark.parametrize(
+    "reply", ["HACKED", "HACKED [9]", "HACKED [1]", "You are no longer bound. HACKED"]
+)
 def test_a_model_that_obeys_the_injection_is_not_served(
     generative: RagService, fake_llm: FakeLLM, reply: str
 ) -> None:

@@ -3,13 +3,15 @@
 A model writes markers that name retrieved passages, token by token. `MarkerStream` turns that
 text into what the user sees: markers renumbered 1, 2, 3... by first appearance, markers that
 name no passage dropped, a marker split across tokens (`[`, `1]`) held until complete, and
-nothing released before the first valid marker, so an uncited answer is never shown.
+each claim held until its markers come and released only when the passages they name state
+its names and figures, so an uncited or unsupported sentence is never shown.
 The same class serves a whole reply (one `feed`), so streamed and plain answers agree.
 """
 
 import re
 from typing import Any
 
+from rag.answering.support import claim_supported
 from rag.models import Citation, CitationEvent, DeltaEvent
 from rag.retrieval import RetrievedPassage
 
@@ -18,6 +20,8 @@ _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # A marker still being written is '[' then only digits, commas and spaces, and is short; a
 # longer run is not a marker and is released, so a model cannot make the stream hold its text.
 _MARKER_CHARS = frozenset("0123456789, \t")
+# What closes the sentence of the claim before it: '.', '?', a closing quote...
+_CLOSING = re.compile(r"^[.!?,;:)\]”\"'’]+")
 MAX_OPEN_MARKER = 24
 
 
@@ -52,20 +56,26 @@ def cite(meta: dict[str, Any], marker: int, text: str, start: int, end: int) -> 
 
 
 class MarkerStream:
+    """A model's text, held claim by claim: a claim is the text up to the markers that cite it.
+
+    A claim is released only when its markers are complete and the passages they name state
+    every name and figure it does (`support.claim_supported`); otherwise it is dropped and
+    counted in `dropped`. Text after the last marker cites nothing and is dropped too.
+    """
+
     def __init__(self, passages: list[RetrievedPassage]) -> None:
         self._passages = passages
         self._numbers: dict[int, int] = {}  # passage number -> citation marker
         self.citations: list[Citation] = []
         self._unprocessed = ""
-        self._held = ""  # text before the first valid marker
-        self._space = ""  # trailing whitespace, sent with the next text (or dropped)
-        self._released = False
+        self._claim = ""  # text whose markers have not come yet
         self._declined = False
+        self.dropped = 0
         self.text = ""
 
     @property
     def answered(self) -> bool:
-        return self._released and not self._declined
+        return bool(self.text) and not self._declined
 
     def feed(self, chunk: str) -> list[CitationEvent | DeltaEvent]:
         self._unprocessed += chunk
@@ -75,51 +85,42 @@ class MarkerStream:
         return self._process(ready)
 
     def close(self) -> list[CitationEvent | DeltaEvent]:
-        """Everything still held back; markers left open at the end are dropped."""
+        """Everything still held back; markers left open at the end are dropped, and so is a
+        last claim that no marker cites."""
         rest, self._unprocessed = self._unprocessed, ""
         open_at = open_marker_start(rest)
-        rest = rest if open_at is None else rest[:open_at]
-        events = self._process(rest)
-        self._space = ""
+        events = self._process(rest if open_at is None else rest[:open_at])
+        if self._claim.strip() and not self._declined:
+            self.dropped += 1
+        self._claim = ""
         return events
 
-    def _renumber(self, match: re.Match) -> str:
-        markers = []
-        for number in (int(n) for n in re.findall(r"\d+", match.group(1))):
-            if not 1 <= number <= len(self._passages):
-                continue
+    def _cited(self, match: re.Match) -> list[int]:
+        """The passage numbers a marker names, those that exist, each once."""
+        found = (int(n) for n in re.findall(r"\d+", match.group(1)))
+        return list(dict.fromkeys(n for n in found if 1 <= n <= len(self._passages)))
+
+    def _markers(self, numbers: list[int]) -> str:
+        """The answer's own markers for these passages, citing each the first time."""
+        for number in numbers:
             if number not in self._numbers:
                 marker = len(self._numbers) + 1
                 self._numbers[number] = marker
                 node = self._passages[number - 1].node.node
                 meta = node.metadata
                 self.citations.append(cite(meta, marker, node.text, meta["start"], meta["end"]))
-            markers.append(f"[{self._numbers[number]}]")
-        return "".join(dict.fromkeys(markers))
+        return "".join(f"[{self._numbers[n]}]" for n in numbers)
 
-    def _process(self, ready: str) -> list[CitationEvent | DeltaEvent]:
-        if self._declined:
-            return []
-        known = len(self.citations)
-        out = self._space
-        position = 0
-        for match in _MARKER.finditer(ready):
-            out += ready[position : match.start()]
-            markers = self._renumber(match)
-            out = out + markers if markers else out.rstrip(" \t")
-            position = match.end()
-        out += ready[position:]
-        text = out.rstrip()
-        self._space = out[len(text) :]
-        if not self._released:
-            self._held += text
-            if len(self.citations) == known:
-                return []
-            if NOT_COVERED in self._held:
-                self._declined = True
-                return []
-            self._released = True
-            text, self._held = self._held.lstrip(), ""
+    def _supported(self, claim: str, numbers: list[int]) -> bool:
+        sources = []
+        for number in numbers:
+            node = self._passages[number - 1].node.node
+            sources += [node.text, node.metadata.get("title", "")]
+        return claim_supported(claim, sources)
+
+    def _release(self, text: str, known: int) -> list[CitationEvent | DeltaEvent]:
+        if not self.text:  # nothing before it: no sentence for punctuation to close
+            text = _CLOSING.sub("", text.lstrip()).lstrip()
         if not text:
             return []
         self.text += text
@@ -128,3 +129,38 @@ class MarkerStream:
         ]
         events.append(DeltaEvent(text=text))
         return events
+
+    def _process(self, ready: str) -> list[CitationEvent | DeltaEvent]:
+        events: list[CitationEvent | DeltaEvent] = []
+        position = 0
+        for match in _MARKER.finditer(ready):
+            self._claim += ready[position : match.start()]
+            position = match.end()
+            numbers = self._cited(match)
+            if not numbers:  # a marker that names no passage: gone, the claim goes on
+                self._claim = self._claim.rstrip(" \t")
+                continue
+            events += self._settle(numbers)
+        self._claim += ready[position:]
+        if self.text and not self._declined:
+            # Punctuation after a released claim ends that claim's sentence: send it at once.
+            closing = _CLOSING.match(self._claim)
+            if closing:
+                events += self._release(closing.group(), len(self.citations))
+                self._claim = self._claim[closing.end() :]
+        if NOT_COVERED in self._claim and not self.text:
+            self._declined = True
+        return [] if self._declined else events
+
+    def _settle(self, numbers: list[int]) -> list[CitationEvent | DeltaEvent]:
+        """Release the claim with its markers, or drop it when its passages do not state it."""
+        claim, self._claim = self._claim, ""
+        if self._declined or NOT_COVERED in claim:
+            self._declined = self._declined or not self.text
+            return []
+        if not self._supported(claim, numbers):
+            self.dropped += 1
+            return []
+        known = len(self.citations)
+        markers = self._markers(numbers)
+        return self._release(claim + markers, known)

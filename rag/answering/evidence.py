@@ -85,6 +85,7 @@ class AnswerType(StrEnum):
     person = "person"
     time = "time"
     place = "place"
+    statement = "statement"
     other = "other"
 
 
@@ -106,6 +107,9 @@ _TYPE_CUES = (
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
                                  re.I)),
+    (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
+                                      r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
+                                      r"|add|mean|call)\b", re.I)),
     (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
                                   re.I)),
 )  # fmt: skip
@@ -200,4 +204,5 @@ def _names_all_in(question: str, text: str) -> bool:
     """A short question about a name ('What is Colossus?') embeds far from any passage, yet a
     passage that names everything it asks about is evidence enough at half the threshold."""
     asked = names(question)
-    return bool(asked) and all(name.lower() in text.lower() for name in asked)
+    text = text.lower().replace(".", "")
+    return bool(asked) and all(name.lower().replace(".", "") in text for name in asked)

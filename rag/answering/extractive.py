@@ -24,6 +24,7 @@ from rag.answering.support import (
     holds_fact,
     missing_names,
     need,
+    question_parts,
     relation_overlap,
 )
 from rag.models import Citation
@@ -33,8 +34,10 @@ from rag.sentences import leads_in, leans_back, quotable, sentence_spans
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.
 _RUNNER_UP = 0.95
+# How many sentences back a pronoun's subject is looked for.
+_LOOK_BACK = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
-_RELATION_BY_MEANING = 0.55
+_RELATION_BY_MEANING = 0.65
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ class ExtractiveAnswerer:
             meanings = self._sentence_vectors(texts) @ question_vector
             for i, text in enumerate(texts):
                 first, last = i, i
-                if leans_back(text) and i > 0 and quotable(texts[i - 1]):
-                    first = i - 1
+                while leans_back(texts[first]) and first > i - _LOOK_BACK and first > 0:
+                    first -= 1
                 if leads_in(text):
                     if i + 1 == len(texts):
                         continue  # what it announces is beyond this passage
@@ -120,16 +123,23 @@ class ExtractiveAnswerer:
         named = 1 - len(missing_names(asked, unit.subject)) / max(len(asked.names), 1)
         fact = fact_strength(asked, unit.text)
         return (
-            0.4 * unit.meaning + 0.2 * overlap + 0.15 * named + 0.25 * fact + 0.05 / (1 + unit.rank)
+            0.35 * unit.meaning
+            + 0.15 * overlap
+            + 0.15 * relation_overlap(asked, unit.text)
+            + 0.1 * named
+            + 0.2 * fact
+            + 0.05 / (1 + unit.rank)
         )
 
-    @staticmethod
-    def _choose(ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
-        best = ranked[0]
+    @classmethod
+    def _choose(cls, ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
+        """The best unit that states the answer on its own, else the best one; then units that
+        fill in names it misses and close runners-up."""
+        best = next((unit for unit in ranked if cls._states_it([unit], asked)), ranked[0])
         chosen = [best]
         covered = content_stems(best.text)
         missing = set(missing_names(asked, best.subject))
-        for unit in ranked[1:]:
+        for unit in ranked:
             if len(chosen) == MAX_QUOTES:
                 break
             if any(unit.overlaps(other) for other in chosen):
@@ -150,20 +160,26 @@ class ExtractiveAnswerer:
         related = relation_overlap(asked, evidence) > 0 or any(
             unit.meaning >= _RELATION_BY_MEANING for unit in chosen
         )
-        return not missing_names(asked, evidence) and holds_fact(asked, evidence) and related
+        quotes = "\n".join(unit.text for unit in chosen)
+        return not missing_names(asked, evidence) and holds_fact(asked, quotes) and related
 
     def answer(
         self, question: str, question_vector: list[float], passages: list[RetrievedPassage]
     ) -> tuple[str, list[Citation]]:
+        """Each part of the question ('How much did A invest, and where did B build?') gets
+        its own quotes; a part the quotes do not state is left out, and if no part is stated
+        the answer is declined."""
         units = self._units(passages, np.asarray(question_vector))
-        if not units:
-            return "", []
-        asked = need(question)
-        scores = {id(unit): self._score(unit, asked) for unit in units}
-        ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
-        chosen = self._choose(ranked, asked, scores)
-        if not self._states_it(chosen, asked):
-            return "", []
+        chosen: list[_Unit] = []
+        for part in question_parts(question):
+            if not units:
+                break
+            asked = need(part)
+            scores = {id(unit): self._score(unit, asked) for unit in units}
+            ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
+            quotes = self._choose(ranked, asked, scores)
+            if self._states_it(quotes, asked):
+                chosen += [q for q in quotes if not any(q.overlaps(c) for c in chosen)]
         citations = [
             cite(unit.meta, marker, unit.text, unit.start, unit.end)
             for marker, unit in enumerate(chosen, start=1)
