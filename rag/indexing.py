@@ -1,20 +1,26 @@
-"""The article index: passages in a Chroma collection (through llama-index) and a registry of
-articles beside it.
+"""The article index: passages in a Chroma collection (through llama-index), a registry of
+articles beside it, and the lexical index (`rag.lexical`) that mirrors the registry.
 
 Each version of an article has its own passage ids (`<article>:<hash>:<n>`), and the registry
 record names the content hash of the version that counts. An ingest writes the new passages,
-then the registry record (the commit point); the previous version's passages go at the next
-write, once questions have moved to a lexical snapshot without them. A delete removes the
-record first. So every registry record vouches for a whole set of passages, and readers that
-keep to vouched passages (`all_passages`, `vouched_hashes`) never see half an article.
-`repair()` at start removes what a crash left unvouched: it undoes an ingest stopped before its
-commit and finishes one stopped after it.
+then the registry record (the commit point), then the article's postings in the lexical index;
+the previous version's passages go at the next write, once questions have moved to a lexical
+snapshot without them. A delete removes the record first. So every registry record vouches for
+a whole set of passages, and readers that keep to the versions a lexical snapshot holds never
+see half an article.
+
+Before a write touches an article's passages it notes the article in a small journal (a third
+collection); the note goes once the article's passages are exactly its vouched version. So a
+crash can leave disorder only in noted articles, and `repair()` at start settles those alone —
+undoing an ingest stopped before its commit, finishing one stopped after it, bringing the
+lexical index level — in time that does not grow with the archive.
 
 Writers are serialised within a process, and across processes on one embedded index by a lock
 file beside it (`rag ingest` while `rag serve` runs).
 """
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -29,9 +35,11 @@ from chromadb.api import ClientAPI
 from filelock import FileLock
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.errors import ArticleNotFoundError
+from rag.lexical import LexicalIndex
 from rag.models import Article, ArticleDetail, ArticleSummary
 from rag.splitting import PassageSplitter
 
@@ -41,6 +49,9 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 _NO_VECTOR = [1.0]
 # Passages per Chroma write: bounded requests, and progress a crash test can observe.
 WRITE_BATCH = 32
+# Registry records per read: Chroma turns a read into one SQL statement with a variable per
+# record, and SQLite caps those.
+READ_PAGE = 1000
 
 log = logging.getLogger(__name__)
 
@@ -73,35 +84,70 @@ class ArticleIndex:
         self._registry = client.get_or_create_collection(
             f"{collection}_articles", embedding_function=None
         )
+        # Articles whose passages may hold more than their vouched version.
+        self._journal = client.get_or_create_collection(
+            f"{collection}_journal", embedding_function=None
+        )
         self.vector_store = ChromaVectorStore(chroma_collection=self._passages)
         self._embed_model = embed_model
         self._splitter = splitter
         self._fingerprint = fingerprint
         self._thread_lock = threading.Lock()
-        self._superseded: set[str] = set()  # articles whose previous version awaits removal
         store = client.get_settings()
-        self._process_lock = (
-            FileLock(Path(store.persist_directory) / f"{collection}.write.lock")
+        folder = (
+            Path(store.persist_directory)
             if store.is_persistent and store.persist_directory
-            else nullcontext()
+            else None
         )
+        self._process_lock = (
+            FileLock(folder / f"{collection}.write.lock") if folder else nullcontext()
+        )
+        # Beside an embedded index on disk; in memory for a Chroma server, rebuilt at start.
+        self.lexical = LexicalIndex(folder / f"{collection}_lexical" if folder else None)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
+        """The write lock. Noted articles are settled first: no other writer is midway, so
+        whatever their registry records do not vouch for is garbage (a replaced version that
+        questions have stopped reading, or a dead writer's leftovers)."""
         with self._thread_lock, self._process_lock:
-            self._remove_superseded()
+            self._settle(self._journal.get(include=[])["ids"])
             yield
 
-    def _remove_superseded(self) -> None:
-        """Delete replaced versions' passages. Run under the write lock, so no other writer
-        is midway: whatever the registry does not vouch for is garbage."""
-        vouched = self.vouched_hashes() if self._superseded else {}
-        for article_id in self._superseded:
-            if article_id in vouched:
-                self._passages.delete(
-                    where=self._passages_of(article_id, vouched[article_id], same=False)
-                )
-        self._superseded.clear()
+    def _note(self, article_id: str) -> None:
+        self._journal.upsert(ids=[article_id], embeddings=[_NO_VECTOR])
+
+    def _settle(self, article_ids: list[str]) -> int:
+        """Leave each article with its vouched passages only, lexically too; drop its note.
+        Returns how many passages were deleted."""
+        if not article_ids:
+            return 0
+        vouched = self._vouched(article_ids)
+        held = self.lexical.snapshot().versions
+        # Questions move to the vouched versions first, then the rest goes.
+        self.lexical.apply(
+            {
+                article_id: (vouched[article_id], self._version(article_id, vouched[article_id]))
+                if article_id in vouched
+                else None
+                for article_id in article_ids
+                if held.get(article_id) != vouched.get(article_id)
+            }
+        )
+        removed = 0
+        for article_id in article_ids:
+            content_hash = vouched.get(article_id)
+            where = (
+                self._passages_of(article_id, content_hash, same=False)
+                if content_hash
+                else {"article_id": article_id}
+            )
+            garbage = self._passages.get(where=where, include=[])["ids"]
+            if garbage:
+                self._passages.delete(ids=garbage)
+                removed += len(garbage)
+        self._journal.delete(ids=article_ids)
+        return removed
 
     def _content_hash(self, article: Article) -> str:
         payload = json.dumps([self._fingerprint, article.model_dump()], sort_keys=True)
@@ -137,8 +183,7 @@ class ArticleIndex:
             indexed, count = self._indexed_hash(article.id)
             if indexed == content_hash:
                 return IngestResult(article.id, IngestStatus.unchanged, count)
-            # Leftovers of this very version, from a writer that died before its commit.
-            self._passages.delete(where=self._passages_of(article.id, content_hash))
+            self._note(article.id)
             batches = range(0, len(passages), WRITE_BATCH)
             for number, start in enumerate(batches, start=1):
                 self.vector_store.add(passages[start : start + WRITE_BATCH])
@@ -153,8 +198,9 @@ class ArticleIndex:
                 metadatas=[self._registry_metadata(article, content_hash, len(passages))],
             )
             log.debug("article committed", extra={"article_id": article.id})
-            if indexed:
-                self._superseded.add(article.id)
+            self.lexical.apply({article.id: (content_hash, passages)})
+            if not indexed:  # nothing to replace: the article is in order already
+                self._journal.delete(ids=[article.id])
         status = IngestStatus.updated if indexed else IngestStatus.added
         log.info(
             "article indexed",
@@ -171,41 +217,61 @@ class ArticleIndex:
         with self._writing():
             if not self._registry.get(ids=[article_id], include=[])["ids"]:
                 raise ArticleNotFoundError(article_id)
+            self._note(article_id)
             self._registry.delete(ids=[article_id])
-            self._passages.delete(where={"article_id": article_id})
+            self._settle([article_id])
         log.info("article deleted", extra={"article_id": article_id})
+
+    def _registry_pages(self, include: list[str]) -> Iterator[dict]:
+        for offset in itertools.count(0, READ_PAGE):
+            page = self._registry.get(include=include, limit=READ_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield page
+
+    def _vouched(self, article_ids: list[str]) -> dict[str, str]:
+        found = self._registry.get(ids=article_ids, include=["metadatas"])
+        return {
+            id_: meta["content_hash"]
+            for id_, meta in zip(found["ids"], found["metadatas"], strict=True)
+        }
 
     def vouched_hashes(self) -> dict[str, str]:
         """Article id to the content hash of its indexed version."""
-        registry = self._registry.get(include=["metadatas"])
         return {
             id_: meta["content_hash"]
-            for id_, meta in zip(registry["ids"], registry["metadatas"], strict=True)
+            for page in self._registry_pages(["metadatas"])
+            for id_, meta in zip(page["ids"], page["metadatas"], strict=True)
         }
 
     def repair(self) -> int:
-        """Delete passages no registry record vouches for; returns how many."""
-        with self._writing():
-            expected = self.vouched_hashes()
-            passages = self._passages.get(include=["metadatas"])
-            orphans = [
-                id_
-                for id_, meta in zip(passages["ids"], passages["metadatas"], strict=True)
-                if expected.get(meta.get("article_id")) != meta.get("content_hash")
-            ]
-            if orphans:
-                self._passages.delete(ids=orphans)
-                log.warning(
-                    "removed passages of unfinished writes", extra={"passages": len(orphans)}
-                )
-            return len(orphans)
+        """Settle what a crash can have left (the noted articles) and build the lexical index
+        when it is missing; returns how many passages were deleted."""
+        with self._thread_lock, self._process_lock:
+            removed = self._settle(self._journal.get(include=[])["ids"])
+            if removed:
+                log.warning("removed passages of unfinished writes", extra={"passages": removed})
+            if not self.lexical.snapshot().versions and self._registry.count():
+                self._rebuild_lexical()
+            return removed
+
+    def _rebuild_lexical(self) -> None:
+        """Every vouched version into the lexical index, a page of articles at a time."""
+        log.info("building the lexical index", extra={"articles": self._registry.count()})
+        for page in self._registry_pages(["metadatas"]):
+            self.lexical.apply(
+                {
+                    id_: (meta["content_hash"], self._version(id_, meta["content_hash"]))
+                    for id_, meta in zip(page["ids"], page["metadatas"], strict=True)
+                }
+            )
 
     def summaries(self) -> list[ArticleSummary]:
-        registry = self._registry.get(include=["metadatas"])
         return sorted(
             (
                 ArticleSummary(id=id_, **meta)
-                for id_, meta in zip(registry["ids"], registry["metadatas"], strict=True)
+                for page in self._registry_pages(["metadatas"])
+                for id_, meta in zip(page["ids"], page["metadatas"], strict=True)
             ),
             key=lambda summary: summary.id,
         )
@@ -216,16 +282,23 @@ class ArticleIndex:
             raise ArticleNotFoundError(article_id)
         return ArticleDetail(id=article_id, text=found["documents"][0], **found["metadatas"][0])
 
-    def all_passages(self) -> list[TextNode]:
-        """Every passage of every indexed article, for the lexical index and the vocabulary.
+    def _version(self, article_id: str, content_hash: str) -> list[TextNode]:
+        filters = MetadataFilters(
+            filters=[
+                MetadataFilter(key="article_id", value=article_id),
+                MetadataFilter(key="content_hash", value=content_hash),
+            ]
+        )
+        nodes = self.vector_store.get_nodes(node_ids=None, filters=filters)
+        return sorted(nodes, key=lambda node: node.metadata["start"])
 
-        The registry is read first: a version it vouches for has all its passages written, so
-        a write in progress is never half seen."""
-        vouched = self.vouched_hashes()
+    def all_passages(self) -> list[TextNode]:
+        """Every vouched passage, article by article (for checks and exports, never on a
+        question's path)."""
         return [
             node
-            for node in self.vector_store.get_nodes(node_ids=None)
-            if vouched.get(node.metadata["article_id"]) == node.metadata["content_hash"]
+            for article_id, content_hash in sorted(self.vouched_hashes().items())
+            for node in self._version(article_id, content_hash)
         ]
 
     def embeddings(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
@@ -236,7 +309,7 @@ class ArticleIndex:
         }
 
     def ids(self) -> set[str]:
-        return set(self._registry.get(include=[])["ids"])
+        return {id_ for page in self._registry_pages([]) for id_ in page["ids"]}
 
     def count(self) -> int:
         return self._registry.count()

@@ -258,9 +258,7 @@ class RagService:
         yield DoneEvent(answer=answer)
 
     def ingest(self, articles: Iterable[Article]) -> list[IngestResult]:
-        results = [self.index.ingest(article) for article in articles]
-        self._retriever.refresh()
-        return results
+        return [self.index.ingest(article) for article in articles]
 
     def ingest_paths(
         self,
@@ -270,20 +268,17 @@ class RagService:
         """Index every article file under `paths`; unreadable ones are reported and skipped."""
         results: list[IngestResult] = []
         errors: list[str] = []
-        try:
-            for path in find_article_files(paths):
-                try:
-                    result = self.index.ingest(read_article(path))
-                except ArticleError as exc:
-                    errors.append(str(exc))
-                    if on_article:
-                        on_article(path, None, str(exc))
-                    continue
-                results.append(result)
+        for path in find_article_files(paths):
+            try:
+                result = self.index.ingest(read_article(path))
+            except ArticleError as exc:
+                errors.append(str(exc))
                 if on_article:
-                    on_article(path, result, None)
-        finally:
-            self._retriever.refresh()
+                    on_article(path, None, str(exc))
+                continue
+            results.append(result)
+            if on_article:
+                on_article(path, result, None)
         return results, errors
 
     def ensure_corpus(self) -> list[IngestResult]:
@@ -295,7 +290,6 @@ class RagService:
 
     def delete(self, article_id: str) -> None:
         self.index.delete(article_id)
-        self._retriever.refresh()
 
     def articles(self) -> list[ArticleSummary]:
         return self.index.summaries()
