@@ -33,14 +33,15 @@ from pathlib import Path
 import numpy as np
 from chromadb.api import ClientAPI
 from filelock import FileLock
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from rag.components.embedding import OnnxEmbedding
 from rag.errors import ArticleNotFoundError
 from rag.lexical import LexicalIndex
 from rag.models import Article, ArticleDetail, ArticleSummary
+from rag.sentence_store import Sentences, SentenceStore
 from rag.splitting import PassageSplitter
 
 _COSINE = {"hnsw": {"space": "cosine"}}
@@ -74,7 +75,7 @@ class ArticleIndex:
         self,
         client: ClientAPI,
         collection: str,
-        embed_model: BaseEmbedding,
+        embed_model: OnnxEmbedding,
         splitter: PassageSplitter,
         fingerprint: str,
     ) -> None:
@@ -89,6 +90,7 @@ class ArticleIndex:
             f"{collection}_journal", embedding_function=None
         )
         self.vector_store = ChromaVectorStore(chroma_collection=self._passages)
+        self.sentences = SentenceStore(client, collection, embed_model)
         self._embed_model = embed_model
         self._splitter = splitter
         self._fingerprint = fingerprint
@@ -142,6 +144,8 @@ class ArticleIndex:
                 if content_hash
                 else {"article_id": article_id}
             )
+            if stray := self.sentences.matching(where):
+                self.sentences.delete(stray)
             garbage = self._passages.get(where=where, include=[])["ids"]
             if garbage:
                 self._passages.delete(ids=garbage)
@@ -179,6 +183,7 @@ class ArticleIndex:
             return IngestResult(article.id, IngestStatus.unchanged, count)
         passages = self._splitter.split(article, content_hash)
         self._embed_model(passages)
+        sentences = self.sentences.embed(passages)
         with self._writing():
             indexed, count = self._indexed_hash(article.id)
             if indexed == content_hash:
@@ -186,7 +191,9 @@ class ArticleIndex:
             self._note(article.id)
             batches = range(0, len(passages), WRITE_BATCH)
             for number, start in enumerate(batches, start=1):
-                self.vector_store.add(passages[start : start + WRITE_BATCH])
+                batch = passages[start : start + WRITE_BATCH]
+                self.sentences.add(batch, sentences)
+                self.vector_store.add(batch)
                 log.debug(
                     "passages written",
                     extra={"article_id": article.id, "batch": number, "batches": len(batches)},
@@ -300,6 +307,9 @@ class ArticleIndex:
             for article_id, content_hash in sorted(self.vouched_hashes().items())
             for node in self._version(article_id, content_hash)
         ]
+
+    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, Sentences]:
+        return self.sentences.get(passage_ids)
 
     def embeddings(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         found = self._passages.get(ids=passage_ids, include=["embeddings"])

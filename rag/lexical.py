@@ -19,7 +19,6 @@ from pathlib import Path
 
 import tantivy
 from llama_index.core.schema import TextNode
-from llama_index.core.utils import globals_helper
 
 # Words as `rag.retrieval.words` cuts them (`\w+`, lower case), so the engine's term dictionary
 # answers the vocabulary questions of `rag.answering.evidence` exactly.
@@ -28,12 +27,13 @@ _WORDS = (
     .filter(tantivy.Filter.lowercase())
     .build()
 )
-# BM25 terms: those words without NLTK's English stop words, stemmed (Snowball English). The
-# same analyzer cuts questions, so a question's terms are exactly the indexed ones.
+# BM25 terms: words of two or more characters without the English stop words, stemmed
+# (Snowball English). The same analyzer cuts questions, so a question's terms are exactly the
+# indexed ones.
 _STEMS = (
-    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w+"))
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w\w+"))
     .filter(tantivy.Filter.lowercase())
-    .filter(tantivy.Filter.custom_stopword(sorted(globals_helper.stopwords)))
+    .filter(tantivy.Filter.stopword("english"))
     .filter(tantivy.Filter.stemmer("english"))
     .build()
 )

@@ -76,6 +76,10 @@ class RetrievedPassage:
     node: NodeWithScore
     fused_score: float
     relevance: float  # cosine similarity of passage and question embeddings
+    # Exactly `rag.sentences.sentence_spans(text, offset=start)` as computed at ingest, and
+    # the sentences' unit vectors (float32, one row per span).
+    sentence_spans: list[tuple[int, int]]
+    sentence_vectors: np.ndarray
 
 
 class HybridRetriever:
@@ -131,7 +135,9 @@ class HybridRetriever:
     ) -> list[RetrievedPassage]:
         if not fused:
             return []
-        stored = self._index.embeddings([n.node.node_id for n in fused])
+        ids = [n.node.node_id for n in fused]
+        stored = self._index.embeddings(ids)
+        sentences = self._index.sentence_vectors(ids)
         query = np.asarray(question.embedding)
         # A passage of this snapshot may have been replaced since; it is left out.
         return [
@@ -139,7 +145,9 @@ class HybridRetriever:
                 node=n,
                 fused_score=float(n.score or 0.0),
                 relevance=float(np.dot(query, stored[n.node.node_id])),
+                sentence_spans=sentences[n.node.node_id].spans,
+                sentence_vectors=sentences[n.node.node_id].vectors,
             )
             for n in fused
-            if n.node.node_id in stored
+            if n.node.node_id in stored and n.node.node_id in sentences
         ]

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from llama_index.core.schema import QueryBundle
 
+import rag.sentences
 from rag.answering.citing import MarkerStream
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
 from rag.chat import carry_names, transcript
-from rag.components.embedding import build_embed_model, word_piece_counter
+from rag.components.embedding import build_embed_model
 from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
 from rag.errors import ArticleNotFoundError, RagError
@@ -45,6 +46,9 @@ from rag.reading import ArticleError, find_article_files, read_article
 from rag.retrieval import HybridRetriever, RetrievedPassage
 from rag.splitting import PassageSplitter
 
+# Set by rag.sentences once its rules are versioned; 1 until then.
+SENTENCE_RULES: int = getattr(rag.sentences, "SENTENCE_RULES", 1)
+
 NOT_COVERED_ANSWER = "The articles do not cover this."
 logger = logging.getLogger(__name__)
 
@@ -69,11 +73,12 @@ class RagService:
         splitter = PassageSplitter(
             self.settings.chunk_size,
             self.settings.chunk_overlap,
-            word_piece_counter(self._embed_model),
+            self._embed_model.word_pieces,
         )
+        # A change of model, passage sizes or sentence rules re-indexes each article.
         fingerprint = (
             f"{self._embed_model.model_name}|{self.settings.chunk_size}|"
-            f"{self.settings.chunk_overlap}"
+            f"{self.settings.chunk_overlap}|sentences {SENTENCE_RULES}"
         )
         self.index = ArticleIndex(
             build_chroma_client(self.settings),
@@ -84,7 +89,7 @@ class RagService:
         )
         self.index.repair()
         self._retriever = HybridRetriever(self.index, self._embed_model, self.settings.fusion_mode)
-        self._extractive = ExtractiveAnswerer(self._embed_model)
+        self._extractive = ExtractiveAnswerer()
         self._generative = (
             GenerativeAnswerer(self.settings) if self.settings.llm_configured else None
         )

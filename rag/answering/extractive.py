@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.answering.citing import cite
 from rag.answering.evidence import AnswerType, answer_type, content_stems
@@ -49,19 +48,15 @@ def quoted(citation: Citation) -> str:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, embed_model: BaseEmbedding) -> None:
-        self._embed_model = embed_model
-        self._sentence_vectors: dict[str, np.ndarray] = {}
-
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        """Sentence embeddings, each computed once per process."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
-        if missing:
-            for text, vector in zip(
-                missing, self._embed_model.get_text_embedding_batch(missing), strict=True
-            ):
-                self._sentence_vectors[text] = np.asarray(vector)
-        return np.stack([self._sentence_vectors[t] for t in texts])
+    @staticmethod
+    def _vectors(passages: list[RetrievedPassage], candidates: list[_Candidate]) -> np.ndarray:
+        """The sentence vectors stored at ingest: no sentence is embedded at question time."""
+        rows = []
+        for candidate in candidates:
+            passage = passages[candidate.rank]
+            row = passage.sentence_spans.index((candidate.start, candidate.end))
+            rows.append(passage.sentence_vectors[row])
+        return np.stack(rows)
 
     @staticmethod
     def _candidates(passages: list[RetrievedPassage]) -> list[_Candidate]:
@@ -86,7 +81,7 @@ class ExtractiveAnswerer:
         candidates = self._candidates(passages)
         if not candidates:
             return "", []
-        similarity = self._vectors([c.text for c in candidates]) @ np.asarray(question_vector)
+        similarity = self._vectors(passages, candidates) @ np.asarray(question_vector)
         asked = content_stems(question)
         fact = _FACT_PATTERNS.get(answer_type(question))
         scores = []

