@@ -26,7 +26,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -68,6 +68,17 @@ class IngestResult:
     article_id: str
     status: IngestStatus
     passages: int
+
+
+@dataclass
+class PreparedArticle:
+    """An article split into passages, then embedded (passages and `sentences`), ready to be
+    written."""
+
+    article: Article
+    content_hash: str
+    passages: list[TextNode]
+    sentences: dict[str, Sentences] = field(default_factory=dict)
 
 
 class ArticleIndex:
@@ -172,48 +183,82 @@ class ArticleIndex:
             ]
         }
 
-    def ingest(self, article: Article) -> IngestResult:
-        """Index an article; unchanged content is left alone, changed content replaced.
-
-        Embedding, the slow part, runs outside the write lock; the hash is checked again inside
-        it, so concurrent ingests of one article end with one copy."""
+    def prepare(self, article: Article) -> PreparedArticle | IngestResult:
+        """The article split into passages (not yet embedded), or, when the index already
+        holds this very content, the result of ingesting it."""
         content_hash = self._content_hash(article)
         indexed, count = self._indexed_hash(article.id)
         if indexed == content_hash:
             return IngestResult(article.id, IngestStatus.unchanged, count)
-        passages = self._splitter.split(article, content_hash)
+        return PreparedArticle(article, content_hash, self._splitter.split(article, content_hash))
+
+    def ingest(self, article: Article) -> IngestResult:
+        """Index an article; unchanged content is left alone, changed content replaced."""
+        return self.ingest_many([article])[0]
+
+    def ingest_many(self, articles: list[Article]) -> list[IngestResult]:
+        """Index articles together: their passages and sentences embedded in shared batches,
+        written under one hold of the write lock, one lexical commit for all."""
+        prepared = [self.prepare(article) for article in articles]
+        changed = [p for p in prepared if isinstance(p, PreparedArticle)]
+        passages = [passage for p in changed for passage in p.passages]
         self._embed_model(passages)
         sentences = self.sentences.embed(passages)
+        for p in changed:
+            p.sentences = {n.node_id: sentences[n.node_id] for n in p.passages}
+        written = iter(self.write(changed))
+        return [p if isinstance(p, IngestResult) else next(written) for p in prepared]
+
+    def write(self, prepared: list[PreparedArticle]) -> list[IngestResult]:
+        """Write embedded articles. Embedding, the slow part, happened outside the write lock;
+        each hash is checked again inside it, so concurrent ingests of one article end with one
+        copy. Each article commits on its own (its registry record); the lexical index takes
+        them all in one commit."""
+        results = []
+        lexical: dict[str, tuple[str, list[TextNode]] | None] = {}
+        fresh = []
         with self._writing():
-            indexed, count = self._indexed_hash(article.id)
-            if indexed == content_hash:
-                return IngestResult(article.id, IngestStatus.unchanged, count)
-            self._note(article.id)
-            batches = range(0, len(passages), WRITE_BATCH)
-            for number, start in enumerate(batches, start=1):
-                batch = passages[start : start + WRITE_BATCH]
-                self.sentences.add(batch, sentences)
-                self.vector_store.add(batch)
-                log.debug(
-                    "passages written",
-                    extra={"article_id": article.id, "batch": number, "batches": len(batches)},
+            for item in prepared:
+                article, content_hash, passages = item.article, item.content_hash, item.passages
+                indexed, count = self._indexed_hash(article.id)
+                if indexed == content_hash:
+                    results.append(IngestResult(article.id, IngestStatus.unchanged, count))
+                    continue
+                self._note(article.id)
+                batches = range(0, len(passages), WRITE_BATCH)
+                for number, start in enumerate(batches, start=1):
+                    batch = passages[start : start + WRITE_BATCH]
+                    self.sentences.add(batch, item.sentences)
+                    self.vector_store.add(batch)
+                    log.debug(
+                        "passages written",
+                        extra={"article_id": article.id, "batch": number, "batches": len(batches)},
+                    )
+                self._registry.upsert(
+                    ids=[article.id],
+                    documents=[article.text],
+                    embeddings=[_NO_VECTOR],
+                    metadatas=[self._registry_metadata(article, content_hash, len(passages))],
                 )
-            self._registry.upsert(
-                ids=[article.id],
-                documents=[article.text],
-                embeddings=[_NO_VECTOR],
-                metadatas=[self._registry_metadata(article, content_hash, len(passages))],
-            )
-            log.debug("article committed", extra={"article_id": article.id})
-            self.lexical.apply({article.id: (content_hash, passages)})
-            if not indexed:  # nothing to replace: the article is in order already
-                self._journal.delete(ids=[article.id])
-        status = IngestStatus.updated if indexed else IngestStatus.added
-        log.info(
-            "article indexed",
-            extra={"article_id": article.id, "status": str(status), "passages": len(passages)},
-        )
-        return IngestResult(article.id, status, len(passages))
+                log.debug("article committed", extra={"article_id": article.id})
+                lexical[article.id] = (content_hash, passages)
+                if not indexed:  # nothing to replace: in order once the lexical commit is done
+                    fresh.append(article.id)
+                status = IngestStatus.updated if indexed else IngestStatus.added
+                count = len(passages)
+                results.append(IngestResult(article.id, status, count))
+                log.info(
+                    "article indexed",
+                    extra={
+                        "article_id": article.id,
+                        "status": str(status),
+                        "passages": len(passages),
+                    },
+                )
+            self.lexical.apply(lexical)
+            if fresh:
+                self._journal.delete(ids=fresh)
+        return results
 
     @staticmethod
     def _registry_metadata(article: Article, content_hash: str, passages: int) -> dict:

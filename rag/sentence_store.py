@@ -4,8 +4,8 @@ Extractive answers score every sentence of the retrieved passages by its similar
 question; embedding those sentences at question time was most of a question's cost. Each
 passage's sentences (`rag.sentences.sentence_spans`, offsets in the article) are embedded at
 ingest and kept in a `<collection>_sentences` Chroma collection, one record per passage id: the
-spans in its metadata, the vectors as float16 in its document. A question reads the records of
-its few retrieved passages only.
+spans and the vectors (float16, base64) in its metadata (not its document, which Chroma would
+index for full-text search). A question reads the records of its few retrieved passages only.
 """
 
 import base64
@@ -32,9 +32,9 @@ def _encode(sentences: Sentences) -> str:
     return base64.b64encode(sentences.vectors.astype(np.float16).tobytes()).decode()
 
 
-def _decode(document: str, spans: list[tuple[int, int]]) -> np.ndarray:
-    vectors = np.frombuffer(base64.b64decode(document), dtype=np.float16).astype(np.float32)
-    vectors = vectors.reshape(len(spans), -1) if spans else vectors.reshape(0, 0)
+def _decode(encoded: str, spans: list[tuple[int, int]], dim: int) -> np.ndarray:
+    vectors = np.frombuffer(base64.b64decode(encoded), dtype=np.float16).astype(np.float32)
+    vectors = vectors.reshape(len(spans), -1) if spans else vectors.reshape(0, dim)
     # float16 keeps three decimal digits; unit length is restored exactly.
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
@@ -46,6 +46,7 @@ class SentenceStore:
             f"{collection}_sentences", embedding_function=None
         )
         self._embed_model = embed_model
+        self._dim = embed_model.dimension
 
     def embed(self, passages: list[TextNode]) -> dict[str, Sentences]:
         """Each passage's sentences and their vectors; a sentence shared by overlapping
@@ -59,7 +60,9 @@ class SentenceStore:
             for p in passages
         }
         unique = list(dict.fromkeys(t for each in texts.values() for t in each))
-        vectors = self._embed_model.embed(unique) if unique else np.zeros((0, 0), np.float32)
+        vectors = (
+            self._embed_model.embed(unique) if unique else np.zeros((0, self._dim), np.float32)
+        )
         row = {text: n for n, text in enumerate(unique)}
         return {id_: Sentences(spans[id_], vectors[[row[t] for t in texts[id_]]]) for id_ in spans}
 
@@ -67,25 +70,23 @@ class SentenceStore:
         self._records.upsert(
             ids=[p.node_id for p in passages],
             embeddings=[_NO_VECTOR] * len(passages),
-            documents=[_encode(sentences[p.node_id]) for p in passages],
             metadatas=[
                 {
                     "article_id": p.metadata["article_id"],
                     "content_hash": p.metadata["content_hash"],
                     "spans": json.dumps(sentences[p.node_id].spans),
+                    "vectors": _encode(sentences[p.node_id]),
                 }
                 for p in passages
             ],
         )
 
     def get(self, passage_ids: list[str]) -> dict[str, Sentences]:
-        found = self._records.get(ids=passage_ids, include=["documents", "metadatas"])
+        found = self._records.get(ids=passage_ids, include=["metadatas"])
         result = {}
-        for id_, document, meta in zip(
-            found["ids"], found["documents"], found["metadatas"], strict=True
-        ):
+        for id_, meta in zip(found["ids"], found["metadatas"], strict=True):
             spans = [(start, end) for start, end in json.loads(meta["spans"])]
-            result[id_] = Sentences(spans, _decode(document, spans))
+            result[id_] = Sentences(spans, _decode(meta["vectors"], spans, self._dim))
         return result
 
     def matching(self, where: dict) -> list[str]:

@@ -50,6 +50,7 @@ from rag.splitting import PassageSplitter
 SENTENCE_RULES: int = getattr(rag.sentences, "SENTENCE_RULES", 1)
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
+INGEST_BATCH = 16  # article files embedded and committed together
 logger = logging.getLogger(__name__)
 
 
@@ -263,27 +264,34 @@ class RagService:
         yield DoneEvent(answer=answer)
 
     def ingest(self, articles: Iterable[Article]) -> list[IngestResult]:
-        return [self.index.ingest(article) for article in articles]
+        return self.index.ingest_many(list(articles))
 
     def ingest_paths(
         self,
         paths: list[Path],
         on_article: Callable[[Path, IngestResult | None, str | None], None] | None = None,
     ) -> tuple[list[IngestResult], list[str]]:
-        """Index every article file under `paths`; unreadable ones are reported and skipped."""
+        """Index every article file under `paths`, INGEST_BATCH files at a time (embedded in
+        shared batches, committed together); unreadable ones are reported and skipped. Each
+        batch is committed before the next is read, so an interrupted run resumes where it
+        stopped: what it had indexed comes back unchanged."""
         results: list[IngestResult] = []
         errors: list[str] = []
-        for path in find_article_files(paths):
-            try:
-                result = self.index.ingest(read_article(path))
-            except ArticleError as exc:
-                errors.append(str(exc))
-                if on_article:
-                    on_article(path, None, str(exc))
-                continue
-            results.append(result)
+        files = find_article_files(paths)
+        for start in range(0, len(files), INGEST_BATCH):
+            readable: list[tuple[Path, Article]] = []
+            for path in files[start : start + INGEST_BATCH]:
+                try:
+                    readable.append((path, read_article(path)))
+                except ArticleError as exc:
+                    errors.append(str(exc))
+                    if on_article:
+                        on_article(path, None, str(exc))
+            done = self.index.ingest_many([article for _, article in readable])
+            results.extend(done)
             if on_article:
-                on_article(path, result, None)
+                for (path, _), result in zip(readable, done, strict=True):
+                    on_article(path, result, None)
         return results, errors
 
     def ensure_corpus(self) -> list[IngestResult]:

@@ -50,13 +50,12 @@ def quoted(citation: Citation) -> str:
 class ExtractiveAnswerer:
     @staticmethod
     def _vectors(passages: list[RetrievedPassage], candidates: list[_Candidate]) -> np.ndarray:
-        """The sentence vectors stored at ingest: no sentence is embedded at question time."""
-        rows = []
-        for candidate in candidates:
-            passage = passages[candidate.rank]
-            row = passage.sentence_spans.index((candidate.start, candidate.end))
-            rows.append(passage.sentence_vectors[row])
-        return np.stack(rows)
+        """The sentence vectors stored at ingest: no sentence is embedded at question time. A
+        sentence the stored spans lack (an index built under other sentence rules, awaiting
+        re-ingest) gets a zero vector: scored on its words alone, never an error."""
+        stored = [dict(zip(p.sentence_spans, p.sentence_vectors, strict=True)) for p in passages]
+        zero = np.zeros(passages[0].sentence_vectors.shape[1], np.float32)
+        return np.stack([stored[c.rank].get((c.start, c.end), zero) for c in candidates])
 
     @staticmethod
     def _candidates(passages: list[RetrievedPassage]) -> list[_Candidate]:

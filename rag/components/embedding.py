@@ -19,6 +19,8 @@ from tokenizers import Tokenizer
 from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
+_BATCH = 32  # texts per run of the graph
+
 
 class OnnxEmbedding(BaseEmbedding):
     """Unit-length sentence embeddings from an exported sentence-transformers model."""
@@ -28,28 +30,40 @@ class OnnxEmbedding(BaseEmbedding):
     _counter: Tokenizer = PrivateAttr()
 
     def __init__(self, model_path: Path, graph: Path, **kwargs: Any) -> None:
-        super().__init__(model_name=str(model_path), embed_batch_size=32, **kwargs)
+        # `embed` batches by length itself; llama-index hands it many texts at once.
+        super().__init__(model_name=str(model_path), embed_batch_size=1024, **kwargs)
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(config["max_seq_length"])
-        self._tokenizer.enable_padding()
+        self._tokenizer.enable_padding()  # to the longest of each call; cut per batch
         self._counter = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._counter.no_truncation()
         self._counter.no_padding()
         self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+
+    @property
+    def dimension(self) -> int:
+        return self._session.get_outputs()[0].shape[1]
 
     def word_pieces(self, text: str) -> list[int]:
         """The model's own word pieces (no special tokens), the units it truncates at."""
         return self._counter.encode(text, add_special_tokens=False).ids
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """float32 (len(texts), dim), unit rows."""
+        """float32 (len(texts), dim), unit rows. Texts run in batches of similar length, so
+        short sentences are not padded to the longest passage."""
         encodings = self._tokenizer.encode_batch(texts)
-        feeds = {
-            name: np.array([getattr(e, field) for e in encodings], dtype=np.int64)
-            for name, field in INPUTS.items()
-        }
-        return self._session.run(None, feeds)[0]
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        result = np.empty((len(texts), self.dimension), np.float32)
+        for start in range(0, len(order), _BATCH):
+            rows = order[start : start + _BATCH]
+            width = max(len(encodings[i].ids) for i in rows)
+            feeds = {
+                name: np.array([getattr(encodings[i], field)[:width] for i in rows], np.int64)
+                for name, field in INPUTS.items()
+            }
+            result[rows] = self._session.run(None, feeds)[0]
+        return result
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self.embed([query])[0].tolist()
