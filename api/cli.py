@@ -1,6 +1,7 @@
 """The `rag` command: ingest articles, ask a question, or run the HTTP service."""
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,6 +44,21 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _served(settings: Settings) -> bool:
+    """Whether a `rag serve` holds the embedded index in `settings`."""
+    from filelock import Timeout
+
+    from rag.indexing import service_lock
+
+    if not settings.index_dir.exists():
+        return False
+    try:
+        with service_lock(settings.index_dir, settings.collection).acquire(timeout=0):
+            return False
+    except Timeout:
+        return True
+
+
 def _service() -> "RagService":
     """Imported late: `rag --help` should not wait for torch to load."""
     from rag.service import RagService
@@ -59,11 +75,21 @@ def ingest(
     ] = None,
 ) -> None:
     """Index articles (.txt, .md, .html); unchanged ones are skipped, changed ones replaced."""
-    paths = paths or [_settings().articles_dir]
+    settings = _settings()
+    paths = paths or [settings.articles_dir]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
         raise typer.Exit(2)
+    if not settings.chroma_host and _served(settings):
+        errors.print(
+            "A running `rag serve` holds this index: add articles through its admin API "
+            "(POST /v1/articles), or run the service and `rag ingest` against a Chroma "
+            "server (CHROMA_HOST).",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     service = _service()
     files = find_article_files(paths)
     with Progress(
@@ -120,22 +146,49 @@ def serve(
     if settings.log_json:  # model-loading progress bars are not log lines; set before import
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
+    from chromadb.errors import ChromaError
+    from filelock import Timeout
+
     from api.main import create_app
     from api.observability import configure_logging
+    from rag.indexing import IndexUnavailableError, service_lock
 
-    try:
-        app = create_app(settings)
-    except ValueError as exc:
-        errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    configure_logging(settings.log_level, settings.log_json)
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,  # configure_logging's handler: JSON lines with request ids
-        access_log=False,  # the app logs one line per request itself
-    )
+    # An embedded index is served by one process, which holds it (`rag ingest` refuses to
+    # write beside it); a Chroma server is shared by any number of them.
+    with ExitStack() as held:
+        if not settings.chroma_host:
+            settings.index_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                held.enter_context(
+                    service_lock(settings.index_dir, settings.collection).acquire(timeout=0)
+                )
+            except Timeout:
+                errors.print(
+                    f"Another `rag serve` is serving {settings.index_dir}; run several against "
+                    "a Chroma server (CHROMA_HOST).",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                raise typer.Exit(1) from None
+        try:
+            service = _service()
+            service.check()
+        except (IndexUnavailableError, ChromaError) as exc:
+            errors.print(f"Cannot serve: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        try:
+            app = create_app(settings, service=service)
+        except ValueError as exc:
+            errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        configure_logging(settings.log_level, settings.log_json)
+        uvicorn.run(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_config=None,  # configure_logging's handler: JSON lines with request ids
+            access_log=False,  # the app logs one line per request itself
+        )
 
 
 @app.command(name="eval")

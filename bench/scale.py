@@ -35,7 +35,7 @@ for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST"):
 ROOT = Path(__file__).parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
 PER_ARTICLE = 10
-ARTICLES_PER_WRITE = 200
+ARTICLES_PER_WRITE = 500
 
 
 def _settings(index_dir: Path, host: str | None, port: int, collection: str):

@@ -32,13 +32,14 @@ from pathlib import Path
 
 import numpy as np
 from chromadb.api import ClientAPI
+from chromadb.errors import ChromaError
 from filelock import FileLock
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.components.embedding import OnnxEmbedding
-from rag.errors import ArticleNotFoundError
+from rag.errors import ArticleNotFoundError, RagError
 from rag.lexical import LexicalIndex
 from rag.models import Article, ArticleDetail, ArticleSummary
 from rag.sentence_store import Sentences, SentenceStore
@@ -48,11 +49,13 @@ _COSINE = {"hnsw": {"space": "cosine"}}
 # The registry is only ever read by id, never searched: a constant one-number vector stands in
 # for the embedding Chroma requires of every record.
 _NO_VECTOR = [1.0]
-# Passages per Chroma write: bounded requests, and progress a crash test can observe.
-WRITE_BATCH = 32
+# Passages per Chroma write: bounded requests (each is one transaction, so not too small),
+# and progress a crash test can observe.
+WRITE_BATCH = 512
 # Registry records per read: Chroma turns a read into one SQL statement with a variable per
 # record, and SQLite caps those.
 READ_PAGE = 1000
+_DATABASE = "chroma.sqlite3"  # the embedded store's database file
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,27 @@ class IngestResult:
     article_id: str
     status: IngestStatus
     passages: int
+
+
+class IndexUnavailableError(RagError):
+    """The index cannot serve: its files are missing or damaged, or its server is down."""
+
+    status_code = 503
+
+
+@contextmanager
+def _unavailable_on_failure() -> Iterator[None]:
+    """A failure of the store itself (not of the request) becomes IndexUnavailableError."""
+    try:
+        yield
+    except ChromaError as exc:
+        raise IndexUnavailableError(f"the index cannot be used: {exc}") from exc
+
+
+def service_lock(index_dir: Path, collection: str) -> FileLock:
+    """Held by `rag serve` on an embedded index: one process owns it, and `rag ingest` refuses
+    to write beside it (embedded Chroma does not see another process's writes)."""
+    return FileLock(index_dir / f"{collection}.serve.lock")
 
 
 @dataclass
@@ -112,30 +136,45 @@ class ArticleIndex:
             if store.is_persistent and store.persist_directory
             else None
         )
+        self._database = folder / _DATABASE if folder else None
+        self._dimension = embed_model.dimension
         self._process_lock = (
             FileLock(folder / f"{collection}.write.lock") if folder else nullcontext()
         )
         # Beside an embedded index on disk; in memory for a Chroma server, rebuilt at start.
         self.lexical = LexicalIndex(folder / f"{collection}_lexical" if folder else None)
 
+    def check(self) -> None:
+        """Run the cheapest real question path (the database, a nearest-neighbour query);
+        raises IndexUnavailableError when questions cannot be answered."""
+        if self._database and not self._database.exists():
+            raise IndexUnavailableError(f"the index database {self._database} is missing")
+        with _unavailable_on_failure():
+            self._registry.count()
+            if self._passages.count():
+                probe = [1.0] + [0.0] * (self._dimension - 1)
+                self._passages.query(query_embeddings=[probe], n_results=1, include=["distances"])
+
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """The write lock. Noted articles are settled first: no other writer is midway, so
         whatever their registry records do not vouch for is garbage (a replaced version that
         questions have stopped reading, or a dead writer's leftovers)."""
-        with self._thread_lock, self._process_lock:
+        if self._database and not self._database.exists():
+            raise IndexUnavailableError(f"the index database {self._database} is missing")
+        with self._thread_lock, self._process_lock, _unavailable_on_failure():
             self._settle(self._journal.get(include=[])["ids"])
             yield
 
-    def _note(self, article_id: str) -> None:
-        self._journal.upsert(ids=[article_id], embeddings=[_NO_VECTOR])
+    def _note(self, article_ids: list[str]) -> None:
+        self._journal.upsert(ids=article_ids, embeddings=[_NO_VECTOR] * len(article_ids))
 
     def _settle(self, article_ids: list[str]) -> int:
         """Leave each article with its vouched passages only, lexically too; drop its note.
         Returns how many passages were deleted."""
         if not article_ids:
             return 0
-        vouched = self._vouched(article_ids)
+        vouched = {id_: hash_ for id_, (hash_, _) in self._indexed(article_ids).items()}
         held = self.lexical.snapshot().versions
         # Questions move to the vouched versions first, then the rest goes.
         self.lexical.apply(
@@ -168,11 +207,15 @@ class ArticleIndex:
         payload = json.dumps([self._fingerprint, article.model_dump()], sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
-    def _indexed_hash(self, article_id: str) -> tuple[str | None, int]:
-        found = self._registry.get(ids=[article_id], include=["metadatas"])
-        if not found["ids"]:
-            return None, 0
-        return found["metadatas"][0]["content_hash"], found["metadatas"][0]["passages"]
+    def _indexed(self, article_ids: list[str]) -> dict[str, tuple[str, int]]:
+        """Content hash and passage count of those of the articles the registry holds."""
+        if not article_ids:
+            return {}
+        found = self._registry.get(ids=article_ids, include=["metadatas"])
+        return {
+            id_: (meta["content_hash"], meta["passages"])
+            for id_, meta in zip(found["ids"], found["metadatas"], strict=True)
+        }
 
     def _passages_of(self, article_id: str, content_hash: str, same: bool = True) -> dict:
         """A `where` for an article's passages of one version (or of every other version)."""
@@ -187,7 +230,7 @@ class ArticleIndex:
         """The article split into passages (not yet embedded), or, when the index already
         holds this very content, the result of ingesting it."""
         content_hash = self._content_hash(article)
-        indexed, count = self._indexed_hash(article.id)
+        indexed, count = self._indexed([article.id]).get(article.id, (None, 0))
         if indexed == content_hash:
             return IngestResult(article.id, IngestStatus.unchanged, count)
         return PreparedArticle(article, content_hash, self._splitter.split(article, content_hash))
@@ -210,55 +253,64 @@ class ArticleIndex:
         return [p if isinstance(p, IngestResult) else next(written) for p in prepared]
 
     def write(self, prepared: list[PreparedArticle]) -> list[IngestResult]:
-        """Write embedded articles. Embedding, the slow part, happened outside the write lock;
-        each hash is checked again inside it, so concurrent ingests of one article end with one
-        copy. Each article commits on its own (its registry record); the lexical index takes
-        them all in one commit."""
-        results = []
-        lexical: dict[str, tuple[str, list[TextNode]] | None] = {}
-        fresh = []
+        """Write embedded articles, a few Chroma calls for the lot (each call costs a
+        transaction, whatever its size). Embedding, the slow part, happened outside the write
+        lock; hashes are checked again inside it, so concurrent ingests of one article end with
+        one copy. The registry records, written after every passage, are the commit."""
+        ids = [item.article.id for item in prepared]
+        if len(set(ids)) < len(ids):  # the same article twice: the later version wins
+            again = next(i for i, id_ in enumerate(ids) if id_ in ids[:i])
+            return self.write(prepared[:again]) + self.write(prepared[again:])
         with self._writing():
-            for item in prepared:
-                article, content_hash, passages = item.article, item.content_hash, item.passages
-                indexed, count = self._indexed_hash(article.id)
-                if indexed == content_hash:
-                    results.append(IngestResult(article.id, IngestStatus.unchanged, count))
-                    continue
-                self._note(article.id)
-                batches = range(0, len(passages), WRITE_BATCH)
-                for number, start in enumerate(batches, start=1):
-                    batch = passages[start : start + WRITE_BATCH]
-                    self.sentences.add(batch, item.sentences)
-                    self.vector_store.add(batch)
-                    log.debug(
-                        "passages written",
-                        extra={"article_id": article.id, "batch": number, "batches": len(batches)},
-                    )
-                self._registry.upsert(
-                    ids=[article.id],
-                    documents=[article.text],
-                    embeddings=[_NO_VECTOR],
-                    metadatas=[self._registry_metadata(article, content_hash, len(passages))],
-                )
-                log.debug("article committed", extra={"article_id": article.id})
-                lexical[article.id] = (content_hash, passages)
-                if not indexed:  # nothing to replace: in order once the lexical commit is done
-                    fresh.append(article.id)
-                status = IngestStatus.updated if indexed else IngestStatus.added
-                count = len(passages)
-                results.append(IngestResult(article.id, status, count))
-                log.info(
-                    "article indexed",
-                    extra={
-                        "article_id": article.id,
-                        "status": str(status),
-                        "passages": len(passages),
-                    },
-                )
-            self.lexical.apply(lexical)
-            if fresh:
-                self._journal.delete(ids=fresh)
+            indexed = self._indexed(ids)
+            todo = [
+                p for p in prepared if indexed.get(p.article.id, (None, 0))[0] != p.content_hash
+            ]
+            if todo:
+                self._commit(todo)
+                fresh = [p.article.id for p in todo if p.article.id not in indexed]
+                if fresh:  # nothing to replace: in order now that the lexical commit is done
+                    self._journal.delete(ids=fresh)
+        results = []
+        for item in prepared:
+            hash_, count = indexed.get(item.article.id, (None, 0))
+            if hash_ == item.content_hash:
+                results.append(IngestResult(item.article.id, IngestStatus.unchanged, count))
+                continue
+            status = IngestStatus.updated if hash_ else IngestStatus.added
+            results.append(IngestResult(item.article.id, status, len(item.passages)))
+            log.info(
+                "article indexed",
+                extra={
+                    "article_id": item.article.id,
+                    "status": str(status),
+                    "passages": len(item.passages),
+                },
+            )
         return results
+
+    def _commit(self, todo: list[PreparedArticle]) -> None:
+        """Note, passages (sentences first), registry records, lexical index: in that order."""
+        self._journal.upsert(ids=[p.article.id for p in todo], embeddings=[_NO_VECTOR] * len(todo))
+        passages = [passage for p in todo for passage in p.passages]
+        sentences = {id_: s for p in todo for id_, s in p.sentences.items()}
+        batches = range(0, len(passages), WRITE_BATCH)
+        for number, start in enumerate(batches, start=1):
+            batch = passages[start : start + WRITE_BATCH]
+            self.sentences.add(batch, sentences)
+            self.vector_store.add(batch)
+            log.debug("passages written", extra={"batch": number, "batches": len(batches)})
+        self._registry.upsert(
+            ids=[p.article.id for p in todo],
+            documents=[p.article.text for p in todo],
+            embeddings=[_NO_VECTOR] * len(todo),
+            metadatas=[
+                self._registry_metadata(p.article, p.content_hash, len(p.passages)) for p in todo
+            ],
+        )
+        for item in todo:
+            log.debug("article committed", extra={"article_id": item.article.id})
+        self.lexical.apply({p.article.id: (p.content_hash, p.passages) for p in todo})
 
     @staticmethod
     def _registry_metadata(article: Article, content_hash: str, passages: int) -> dict:
@@ -269,7 +321,7 @@ class ArticleIndex:
         with self._writing():
             if not self._registry.get(ids=[article_id], include=[])["ids"]:
                 raise ArticleNotFoundError(article_id)
-            self._note(article_id)
+            self._note([article_id])
             self._registry.delete(ids=[article_id])
             self._settle([article_id])
         log.info("article deleted", extra={"article_id": article_id})
@@ -280,13 +332,6 @@ class ArticleIndex:
             if not page["ids"]:
                 return
             yield page
-
-    def _vouched(self, article_ids: list[str]) -> dict[str, str]:
-        found = self._registry.get(ids=article_ids, include=["metadatas"])
-        return {
-            id_: meta["content_hash"]
-            for id_, meta in zip(found["ids"], found["metadatas"], strict=True)
-        }
 
     def vouched_hashes(self) -> dict[str, str]:
         """Article id to the content hash of its indexed version."""
@@ -299,7 +344,7 @@ class ArticleIndex:
     def repair(self) -> int:
         """Settle what a crash can have left (the noted articles) and build the lexical index
         when it is missing; returns how many passages were deleted."""
-        with self._thread_lock, self._process_lock:
+        with self._thread_lock, self._process_lock, _unavailable_on_failure():
             removed = self._settle(self._journal.get(include=[])["ids"])
             if removed:
                 log.warning("removed passages of unfinished writes", extra={"passages": removed})

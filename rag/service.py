@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
 from pathlib import Path
 
+from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
 
 import rag.sentences
@@ -23,7 +24,7 @@ from rag.components.embedding import build_embed_model
 from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
 from rag.errors import ArticleNotFoundError, RagError
-from rag.indexing import ArticleIndex, IngestResult
+from rag.indexing import ArticleIndex, IndexUnavailableError, IngestResult
 from rag.models import (
     MAX_QUESTION_CHARS,
     Answer,
@@ -107,7 +108,10 @@ class RagService:
         self, query: str, top_k: int | None, articles: list[str] | None
     ) -> tuple[QueryBundle, list[RetrievedPassage], Evidence]:
         bundle = QueryBundle(query, embedding=self._embed_model.get_query_embedding(query))
-        retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
+        try:
+            retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
+        except ChromaError as exc:  # the store failed, not the question
+            raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
         evidence = assess(query, retrieved, self._retriever.vocabulary, self.settings.min_relevance)
         return bundle, retrieved, evidence
 
@@ -312,3 +316,7 @@ class RagService:
 
     def ready(self) -> bool:
         return self.index.count() > 0
+
+    def check(self) -> None:
+        """Raises IndexUnavailableError unless questions can be answered."""
+        self.index.check()

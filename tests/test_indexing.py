@@ -90,7 +90,7 @@ def test_repair_removes_passages_of_unfinished_ingest(scratch_service: RagServic
     passages = scratch_service.index._splitter.split(article, content_hash="interrupted")
     scratch_service._embed_model(passages)
     # As an ingest does before its commit: the article noted, its passages written.
-    scratch_service.index._note("half")
+    scratch_service.index._note(["half"])
     scratch_service.index.vector_store.add(passages)
     assert scratch_service.index.repair() == len(passages)
     assert scratch_service.index.all_passages() == []
