@@ -24,6 +24,8 @@ import itertools
 import json
 import logging
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -56,6 +58,11 @@ WRITE_BATCH = 512
 # record, and SQLite caps those.
 READ_PAGE = 1000
 _DATABASE = "chroma.sqlite3"  # the embedded store's database file
+# Processes sharing a Chroma server (see ArticleIndex.sync).
+SYNC_INTERVAL_S = 0.25  # at most this often, a look for other processes' writes
+CHANGES_WINDOW_S = 60  # change records re-read each look: clocks may differ this much
+CHANGES_KEPT_S = 3600  # change records older than this are deleted
+STALE_NOTE_S = 600  # a journal note this old belongs to a dead writer (no write lasts so long)
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +131,11 @@ class ArticleIndex:
         self._journal = client.get_or_create_collection(
             f"{collection}_journal", embedding_function=None
         )
+        # Which articles each write changed, and when: how processes sharing a Chroma server
+        # learn of each other's writes.
+        self._changes = client.get_or_create_collection(
+            f"{collection}_changes", embedding_function=None
+        )
         self.vector_store = ChromaVectorStore(chroma_collection=self._passages)
         self.sentences = SentenceStore(client, collection, embed_model)
         self._embed_model = embed_model
@@ -137,6 +149,13 @@ class ArticleIndex:
             else None
         )
         self._database = folder / _DATABASE if folder else None
+        # A Chroma server: other processes write beside this one (see `sync`).
+        self._shared = folder is None
+        self._owner = uuid.uuid4().hex
+        self._sync_lock = threading.Lock()
+        self._next_sync = 0.0
+        self._seen: dict[str, int] = {}  # change record id -> its time, within the window
+        self._started_at = time.time_ns()
         self._dimension = embed_model.dimension
         self._process_lock = (
             FileLock(folder / f"{collection}.write.lock") if folder else nullcontext()
@@ -163,20 +182,80 @@ class ArticleIndex:
         if self._database and not self._database.exists():
             raise IndexUnavailableError(f"the index database {self._database} is missing")
         with self._thread_lock, self._process_lock, _unavailable_on_failure():
-            self._settle(self._journal.get(include=[])["ids"])
+            self._settle(self._notes())
             yield
 
     def _note(self, article_ids: list[str]) -> None:
-        self._journal.upsert(ids=article_ids, embeddings=[_NO_VECTOR] * len(article_ids))
+        now = time.time_ns()
+        self._journal.upsert(
+            ids=article_ids,
+            embeddings=[_NO_VECTOR] * len(article_ids),
+            metadatas=[{"owner": self._owner, "at": now}] * len(article_ids),
+        )
 
-    def _settle(self, article_ids: list[str]) -> int:
-        """Leave each article with its vouched passages only, lexically too; drop its note.
-        Returns how many passages were deleted."""
-        if not article_ids:
-            return 0
-        vouched = {id_: hash_ for id_, (hash_, _) in self._indexed(article_ids).items()}
+    def _notes(self) -> list[str]:
+        """The noted articles this process may settle: every one on an embedded index (its
+        lock file keeps other writers out); on a server, its own and those of writers dead
+        for STALE_NOTE_S, never another live process's write in progress."""
+        found = self._journal.get(include=["metadatas"])
+        if not self._shared:
+            return found["ids"]
+        stale = time.time_ns() - STALE_NOTE_S * 10**9
+        return [
+            id_
+            for id_, meta in zip(found["ids"], found["metadatas"], strict=True)
+            if not meta or meta.get("owner") == self._owner or meta.get("at", 0) < stale
+        ]
+
+    def _announce(self, article_ids: list[str]) -> None:
+        """Record that these articles changed, for the other processes' `sync`; forget
+        changes older than CHANGES_KEPT_S."""
+        now = time.time_ns()
+        self._changes.upsert(
+            ids=[f"{now}:{self._owner}:{n}" for n in range(len(article_ids))],
+            embeddings=[_NO_VECTOR] * len(article_ids),
+            metadatas=[{"article_id": id_, "at": now} for id_ in article_ids],
+        )
+        self._changes.delete(where={"at": {"$lt": now - CHANGES_KEPT_S * 10**9}})
+
+    def sync(self) -> None:
+        """On a Chroma server, bring this process's lexical snapshot, and with it the article
+        versions questions keep to, level with what other processes wrote. Reads only the
+        change records of the last CHANGES_WINDOW_S, at most every SYNC_INTERVAL_S; the
+        window tolerates clocks that far apart and makes a missed change impossible."""
+        now = time.monotonic()
+        if not self._shared or now < self._next_sync:
+            return
+        if not self._sync_lock.acquire(blocking=False):
+            return  # another thread is syncing
+        try:
+            self._next_sync = now + SYNC_INTERVAL_S
+            since = max(self._seen.values(), default=self._started_at)
+            with _unavailable_on_failure():
+                found = self._changes.get(
+                    where={"at": {"$gte": since - CHANGES_WINDOW_S * 10**9}},
+                    include=["metadatas"],
+                )
+                new = {
+                    id_: meta
+                    for id_, meta in zip(found["ids"], found["metadatas"], strict=True)
+                    if id_ not in self._seen
+                }
+                if new:
+                    articles = sorted({meta["article_id"] for meta in new.values()})
+                    self._level_lexical(articles, self._vouched(articles))
+            self._seen.update({id_: meta["at"] for id_, meta in new.items()})
+            horizon = max(self._seen.values(), default=0) - CHANGES_WINDOW_S * 10**9
+            self._seen = {id_: at for id_, at in self._seen.items() if at >= horizon}
+        finally:
+            self._sync_lock.release()
+
+    def _vouched(self, article_ids: list[str]) -> dict[str, str]:
+        return {id_: hash_ for id_, (hash_, _) in self._indexed(article_ids).items()}
+
+    def _level_lexical(self, article_ids: list[str], vouched: dict[str, str]) -> None:
+        """The lexical index to hold each article's vouched version (or nothing)."""
         held = self.lexical.snapshot().versions
-        # Questions move to the vouched versions first, then the rest goes.
         self.lexical.apply(
             {
                 article_id: (vouched[article_id], self._version(article_id, vouched[article_id]))
@@ -186,6 +265,15 @@ class ArticleIndex:
                 if held.get(article_id) != vouched.get(article_id)
             }
         )
+
+    def _settle(self, article_ids: list[str]) -> int:
+        """Leave each article with its vouched passages only, lexically too; drop its note.
+        Returns how many passages were deleted."""
+        if not article_ids:
+            return 0
+        vouched = self._vouched(article_ids)
+        # Questions move to the vouched versions first, then the rest goes.
+        self._level_lexical(article_ids, vouched)
         removed = 0
         for article_id in article_ids:
             content_hash = vouched.get(article_id)
@@ -291,7 +379,7 @@ class ArticleIndex:
 
     def _commit(self, todo: list[PreparedArticle]) -> None:
         """Note, passages (sentences first), registry records, lexical index: in that order."""
-        self._journal.upsert(ids=[p.article.id for p in todo], embeddings=[_NO_VECTOR] * len(todo))
+        self._note([p.article.id for p in todo])
         passages = [passage for p in todo for passage in p.passages]
         sentences = {id_: s for p in todo for id_, s in p.sentences.items()}
         batches = range(0, len(passages), WRITE_BATCH)
@@ -311,6 +399,7 @@ class ArticleIndex:
         for item in todo:
             log.debug("article committed", extra={"article_id": item.article.id})
         self.lexical.apply({p.article.id: (p.content_hash, p.passages) for p in todo})
+        self._announce([p.article.id for p in todo])
 
     @staticmethod
     def _registry_metadata(article: Article, content_hash: str, passages: int) -> dict:
@@ -324,6 +413,7 @@ class ArticleIndex:
             self._note([article_id])
             self._registry.delete(ids=[article_id])
             self._settle([article_id])
+            self._announce([article_id])
         log.info("article deleted", extra={"article_id": article_id})
 
     def _registry_pages(self, include: list[str]) -> Iterator[dict]:
@@ -345,7 +435,7 @@ class ArticleIndex:
         """Settle what a crash can have left (the noted articles) and build the lexical index
         when it is missing; returns how many passages were deleted."""
         with self._thread_lock, self._process_lock, _unavailable_on_failure():
-            removed = self._settle(self._journal.get(include=[])["ids"])
+            removed = self._settle(self._notes())
             if removed:
                 log.warning("removed passages of unfinished writes", extra={"passages": removed})
             if not self.lexical.snapshot().versions and self._registry.count():

@@ -98,6 +98,7 @@ class HybridRetriever:
     def retrieve(
         self, question: QueryBundle, top_k: int, article_ids: list[str] | None = None
     ) -> list[RetrievedPassage]:
+        self._index.sync()
         snapshot = self._index.lexical.snapshot()
         if not snapshot.versions:
             return []
