@@ -165,8 +165,11 @@ def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
     log = (workdir / f"serve-{port}.log").open("wb")
     process = subprocess.Popen(
         [str(rag), "serve", "--host", HOST, "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir,
-    )  # fmt: skip
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=workdir,
+    )
     url = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 120
