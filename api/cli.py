@@ -1,6 +1,7 @@
 """The `rag` command: ingest articles, ask a question, or run the HTTP service."""
 
 import os
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from rag.config import Settings, get_settings
 from rag.errors import RagError
-from rag.indexing import IngestResult
+from rag.indexing import IngestResult, IngestStatus
 from rag.reading import find_article_files
 
 if TYPE_CHECKING:
@@ -106,8 +107,14 @@ def ingest(
                 )
             progress.advance(task)
 
+        started = time.perf_counter()
         results, failures = service.ingest_paths(paths, on_article=report)
-    console.print(f"{len(results)} indexed, {len(failures)} skipped.")
+    elapsed = time.perf_counter() - started
+    written = sum(r.passages for r in results if r.status != IngestStatus.unchanged)
+    console.print(
+        f"{len(results)} indexed, {len(failures)} skipped; {written} passages written in "
+        f"{elapsed:.1f} s ({written / max(elapsed, 1e-9):.0f} passages/s)."
+    )
     if failures and not results:
         raise typer.Exit(1)
 

