@@ -16,7 +16,8 @@ undoing an ingest stopped before its commit, finishing one stopped after it, bri
 lexical index level — in time that does not grow with the archive.
 
 Writers are serialised within a process, and across processes on one embedded index by a lock
-file beside it (`rag ingest` while `rag serve` runs).
+file beside it. On a Chroma server, processes write side by side and learn of each other's
+writes from a change log (`sync`).
 """
 
 import hashlib
