@@ -6,15 +6,17 @@ question reads only the postings of its own terms and an ingest rewrites only it
 documents.
 
 The lexical index mirrors the article registry: for every article it holds the passages of one
-version, and it remembers which (`versions`, saved beside it). Questions read a `LexicalSnapshot`
+version, and it remembers which (`versions`, saved beside it with the vocabulary's prefix
+counts). Questions read a `LexicalSnapshot`
 — one searcher and the versions it holds — so the dense side can keep to the same versions.
 """
 
 import json
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
@@ -39,7 +41,8 @@ _STEMS = (
 )
 # Writer memory: the engine's minimum is 15 MB; one article's passages fit many times over.
 _WRITER_HEAP = 50_000_000
-_VERSIONS_FILE = "versions.json"
+_STATE_FILE = "state.json"
+_MAX_PASSAGES = 100_000  # more than any article has
 PREFIX = 5  # letters shared with a known word that make a word known ('Korean' ~ 'Korea')
 
 
@@ -53,31 +56,35 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _document(passage: TextNode) -> tantivy.Document:
+def _words_text(passage: TextNode) -> str:
+    """What the vocabulary counts of a passage: its text and the article's names."""
     meta = passage.metadata
     named = " ".join(str(meta.get(key, "")) for key in ("title", "publisher", "author"))
+    return f"{named}\n{passage.text}"
+
+
+def _document(passage: TextNode) -> tantivy.Document:
+    meta = passage.metadata
     return tantivy.Document(
         passage_id=passage.node_id,
         article_id=meta["article_id"],
         # As embedded: the title with the text.
         body=f"{meta.get('title', '')}\n{passage.text}",
-        words=f"{named}\n{passage.text}",
+        words=_words_text(passage),
         node=json.dumps({"text": passage.text, "metadata": meta}).encode(),
     )
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Membership tests on the corpus' words, answered from the term dictionary.
-
-    `word in vocabulary` and `vocabulary.has_prefix(p)` cost one term lookup each. Iterating
-    yields each distinct five-letter prefix once (computed on first use per snapshot): enough
-    for callers that build a prefix set from the vocabulary, without materialising every word.
-    """
+    """Membership tests on the corpus' words: `word in vocabulary` is a term lookup in
+    tantivy's dictionary; `vocabulary.has_prefix(p)` and iteration (each distinct five-letter
+    prefix once, for callers that build a prefix set) read the prefix set the index keeps
+    current with every write, never a walk over every word."""
 
     searcher: tantivy.Searcher
     _schema: tantivy.Schema
-    _prefixes: list[str] = field(default_factory=list)
+    prefixes: frozenset[str]
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not word:
@@ -86,19 +93,16 @@ class Vocabulary:
         return self.searcher.search(query, limit=1).count > 0
 
     def has_prefix(self, prefix: str) -> bool:
-        return bool(
-            self.searcher.terms_with_prefix(
-                "words", prefix, filter_query=tantivy.Query.all_query(), limit=1
-            )
-        )
+        return prefix in self.prefixes
 
     def __iter__(self) -> Iterator[str]:
-        if not self._prefixes:
-            terms = self.searcher.terms_with_prefix(
-                "words", "", filter_query=tantivy.Query.all_query()
-            )
-            self._prefixes.extend(sorted({t[:PREFIX] for t, n in terms if n and len(t) >= PREFIX}))
-        return iter(self._prefixes)
+        return iter(self.prefixes)
+
+
+def _prefixes(passages: list[TextNode]) -> set[str]:
+    """The five-letter prefixes of an article's words (as its `words` field holds them)."""
+    words = (w for passage in passages for w in _WORDS.analyze(_words_text(passage)))
+    return {w[:PREFIX] for w in words if len(w) >= PREFIX}
 
 
 @dataclass(frozen=True)
@@ -130,13 +134,21 @@ class LexicalSnapshot:
             )
         found = []
         for score, address in self.searcher.search(query, limit=limit, count=False).hits:
-            document = self.searcher.doc(address)
-            stored = json.loads(document["node"][0])
-            node = TextNode(
-                id_=document["passage_id"][0], text=stored["text"], metadata=stored["metadata"]
-            )
-            found.append((node, float(score)))
+            found.append((self._node(address), float(score)))
         return found
+
+    def passages(self, schema: tantivy.Schema, article_id: str) -> list[TextNode]:
+        """The passages held for an article."""
+        query = tantivy.Query.term_query(schema, "article_id", article_id)
+        hits = self.searcher.search(query, limit=_MAX_PASSAGES, count=False).hits
+        return [self._node(address) for _, address in hits]
+
+    def _node(self, address: tantivy.DocAddress) -> TextNode:
+        document = self.searcher.doc(address)
+        stored = json.loads(document["node"][0])
+        return TextNode(
+            id_=document["passage_id"][0], text=stored["text"], metadata=stored["metadata"]
+        )
 
 
 class LexicalIndex:
@@ -152,7 +164,7 @@ class LexicalIndex:
         self._index.register_tokenizer("words", _WORDS)
         self._index.register_tokenizer("stems", _STEMS)
         self._swap_lock = threading.Lock()
-        self._snapshot = self._read_snapshot({})
+        self._snapshot = self._read_snapshot(_State({}, Counter()))
 
     @property
     def schema(self) -> tantivy.Schema:
@@ -161,52 +173,64 @@ class LexicalIndex:
     def snapshot(self) -> LexicalSnapshot:
         return self._snapshot
 
-    def _saved_versions(self, held: Mapping[str, str]) -> dict[str, str]:
-        """The versions on disk (another process may have written), else those held."""
-        saved = self._path / _VERSIONS_FILE if self._path else None
+    def _saved_state(self, held: "_State") -> "_State":
+        """The state on disk (another process may have written), else the one held."""
+        saved = self._path / _STATE_FILE if self._path else None
         if saved is None or not saved.exists():
-            return dict(held)
-        return json.loads(saved.read_text())
+            return _State(dict(held.versions), Counter(held.prefixes))
+        state = json.loads(saved.read_text())
+        return _State(state["versions"], Counter(state["prefixes"]))
 
-    def _read_snapshot(self, held: Mapping[str, str]) -> LexicalSnapshot:
+    def _read_snapshot(self, held: "_State") -> LexicalSnapshot:
         self._index.reload()
-        searcher = self._index.searcher()
-        versions = self._saved_versions(held)
-        return LexicalSnapshot(searcher, versions, Vocabulary(searcher, self._schema))
+        self._state = self._saved_state(held)
+        return self._snapshot_of(self._state)
 
-    def refresh(self) -> None:
-        """Pick up commits made by another process on the same directory."""
-        with self._swap_lock:
-            self._snapshot = self._read_snapshot(self._snapshot.versions)
+    def _snapshot_of(self, state: "_State") -> LexicalSnapshot:
+        searcher = self._index.searcher()
+        vocabulary = Vocabulary(searcher, self._schema, frozenset(state.prefixes))
+        return LexicalSnapshot(searcher, dict(state.versions), vocabulary)
 
     def apply(self, changes: Mapping[str, tuple[str, list[TextNode]] | None]) -> None:
         """Replace each named article's passages by the given version's (None: remove it),
-        in one commit. The versions file is written after the commit: a crash between the two
-        leaves those articles to be replaced again by the next `sync`."""
+        in one commit. The state file (versions, prefix counts) is written after the commit:
+        a crash between the two leaves those articles to be replaced again by the next
+        `repair` or `sync`, which a journal note or change record still names."""
         if not changes:
             return
         with self._swap_lock:
             self._index.reload()
-            versions = self._saved_versions(self._snapshot.versions)
+            state = self._saved_state(self._state)
+            before = self._snapshot_of(state)
             writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
             for article_id, change in changes.items():
+                if article_id in state.versions:
+                    state.prefixes.subtract(_prefixes(before.passages(self._schema, article_id)))
                 writer.delete_documents_by_term("article_id", article_id)
-                versions.pop(article_id, None)
+                state.versions.pop(article_id, None)
                 if change is not None:
                     content_hash, passages = change
                     for passage in passages:
                         writer.add_document(_document(passage))
-                    versions[article_id] = content_hash
+                    state.versions[article_id] = content_hash
+                    state.prefixes.update(_prefixes(passages))
             writer.commit()
             writer.wait_merging_threads()
-            self._save_versions(versions)
+            state = _State(state.versions, +state.prefixes)  # drops the counts gone to zero
+            self._save_state(state)
             self._index.reload()
-            searcher = self._index.searcher()
-            self._snapshot = LexicalSnapshot(searcher, versions, Vocabulary(searcher, self._schema))
+            self._state = state
+            self._snapshot = self._snapshot_of(state)
 
-    def _save_versions(self, versions: dict[str, str]) -> None:
+    def _save_state(self, state: "_State") -> None:
         if self._path is None:
             return
-        temporary = self._path / f"{_VERSIONS_FILE}.tmp"
-        temporary.write_text(json.dumps(versions))
-        os.replace(temporary, self._path / _VERSIONS_FILE)
+        temporary = self._path / f"{_STATE_FILE}.tmp"
+        temporary.write_text(json.dumps({"versions": state.versions, "prefixes": state.prefixes}))
+        os.replace(temporary, self._path / _STATE_FILE)
+
+
+@dataclass(frozen=True)
+class _State:
+    versions: dict[str, str]  # article id -> content hash held
+    prefixes: Counter[str]  # five-letter prefix -> how many held articles have it

@@ -56,6 +56,8 @@ def test_an_update_replaces_one_article_and_survives_reopening(tmp_path: Path) -
     reopened = LexicalIndex(tmp_path / "lexical")
     assert reopened.snapshot().versions == {"a": "v2"}
     assert _ids(reopened, "kelp reactor") == ["a:v2:0000"]
+    # The vocabulary's prefixes follow too: replaced and removed articles' words are gone.
+    assert set(reopened.snapshot().vocabulary) == {"quint", "react"}
 
 
 def test_vocabulary_answers_from_the_term_dictionary() -> None:
