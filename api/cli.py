@@ -5,6 +5,8 @@ The library (torch, llama-index, Chroma) is imported only by the commands that u
 """
 
 import os
+import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,6 +61,21 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _served(settings: Settings) -> bool:
+    """Whether a `rag serve` holds the embedded index in `settings`."""
+    from filelock import Timeout
+
+    from rag.indexing import service_lock
+
+    if not settings.index_dir.exists():
+        return False
+    try:
+        with service_lock(settings.index_dir, settings.collection).acquire(timeout=0):
+            return False
+    except Timeout:
+        return True
+
+
 def _service() -> "RagService":
     """Imported late: `rag --help` should not wait for torch to load."""
     from rag.service import RagService
@@ -75,13 +92,24 @@ def ingest(
     ] = None,
 ) -> None:
     """Index articles (.txt, .md, .html); unchanged ones are skipped, changed ones replaced."""
-    paths = paths or [_settings().articles_dir]
+    settings = _settings()
+    paths = paths or [settings.articles_dir]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
         raise typer.Exit(2)
+    from rag.indexing import IngestStatus
     from rag.reading import find_article_files
 
+    if not settings.chroma_host and _served(settings):
+        errors.print(
+            "A running `rag serve` holds this index: add articles through its admin API "
+            "(POST /v1/articles), or run the service and `rag ingest` against a Chroma "
+            "server (CHROMA_HOST).",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     service = _service()
     files = find_article_files(paths)
     with Progress(
@@ -98,8 +126,14 @@ def ingest(
                 )
             progress.advance(task)
 
+        started = time.perf_counter()
         results, failures = service.ingest_paths(paths, on_article=report)
-    console.print(f"{len(results)} indexed, {len(failures)} skipped.")
+    elapsed = time.perf_counter() - started
+    written = sum(r.passages for r in results if r.status != IngestStatus.unchanged)
+    console.print(
+        f"{len(results)} indexed, {len(failures)} skipped; {written} passages written in "
+        f"{elapsed:.1f} s ({written / max(elapsed, 1e-9):.0f} passages/s)."
+    )
     if failures and not results:
         raise typer.Exit(1)
 
@@ -170,24 +204,51 @@ def serve(
 
     settings = _settings()
 
+    from chromadb.errors import ChromaError
+    from filelock import Timeout
+
     from api.main import create_app
     from api.observability import configure_logging
     from api.server import server_options
+    from rag.indexing import IndexUnavailableError, service_lock
 
-    try:
-        app = create_app(settings)
-    except ValueError as exc:
-        errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    configure_logging(settings.log_level, settings.log_json)
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,  # configure_logging's handler: JSON lines with request ids
-        access_log=False,  # the app logs one line per request itself
-        **server_options(settings),
-    )
+    # An embedded index is served by one process, which holds it (`rag ingest` refuses to
+    # write beside it); a Chroma server is shared by any number of them.
+    with ExitStack() as held:
+        if not settings.chroma_host:
+            settings.index_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                held.enter_context(
+                    service_lock(settings.index_dir, settings.collection).acquire(timeout=0)
+                )
+            except Timeout:
+                errors.print(
+                    f"Another `rag serve` is serving {settings.index_dir}; run several against "
+                    "a Chroma server (CHROMA_HOST).",
+                    markup=False,
+                    soft_wrap=True,
+                )
+                raise typer.Exit(1) from None
+        try:
+            service = _service()
+            service.check()
+        except (IndexUnavailableError, ChromaError) as exc:
+            errors.print(f"Cannot serve: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        try:
+            app = create_app(settings, service=service)
+        except ValueError as exc:
+            errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        configure_logging(settings.log_level, settings.log_json)
+        uvicorn.run(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_config=None,  # configure_logging's handler: JSON lines with request ids
+            access_log=False,  # the app logs one line per request itself
+            **server_options(settings),
+        )
 
 
 @app.command(name="eval")

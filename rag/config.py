@@ -26,8 +26,13 @@ class Settings(BaseSettings):
 
     embedding_model: str = Field(
         default="",
-        description="Path of a sentence-transformers model; empty means the bundled MiniLM.",
+        description="Path of a sentence-transformers model (empty: the bundled MiniLM), or "
+        "with embedding_url the endpoint's model name.",
     )
+    embedding_url: str | None = Field(
+        default=None, description="An OpenAI-compatible API (…/v1) to embed with instead."
+    )
+    embedding_api_key: str | None = None
 
     openai_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY")

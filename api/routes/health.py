@@ -28,10 +28,13 @@ class LivenessMiddleware:
         await self.app(scope, receive, send)
 
 
-@router.get("/readyz", responses={503: {"description": "The index is empty or unreachable."}})
+@router.get(
+    "/readyz", responses={503: {"description": "The index is empty, damaged or unreachable."}}
+)
 def readyz(service: Service) -> JSONResponse:
-    """The index is loaded and answers queries."""
+    """The index answers queries: a real, cheap query runs against it."""
     try:
+        service.check()
         articles = service.index.count()
     except Exception as exc:  # any store failure means: not ready
         return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)

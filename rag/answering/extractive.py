@@ -14,7 +14,6 @@ and speak of the asked relation, the answer is declined rather than guessed.
 from dataclasses import dataclass
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from rag.answering.citing import cite, without_marker_syntax
 from rag.answering.evidence import content_stems
@@ -29,7 +28,7 @@ from rag.answering.support import (
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.sentences import leads_in, leans_back, quotable, sentence_spans
+from rag.sentences import leads_in, leans_back, quotable
 
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.
@@ -72,23 +71,20 @@ def quoted(citation: Citation) -> str:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, embed_model: BaseEmbedding) -> None:
-        self._embed_model = embed_model
-
-    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._embed_model.get_text_embedding_batch(texts))
-
-    def _units(self, passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
+    @staticmethod
+    def _units(passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
+        """Quotable units of the retrieved passages, with their sentences' stored vectors'
+        similarity to the question: no sentence is embedded at question time."""
         units: list[_Unit] = []
         seen: set[tuple[str, int, int]] = set()
         for rank, passage in enumerate(passages):
             node = passage.node.node
             meta, base = node.metadata, node.metadata["start"]
-            spans = sentence_spans(node.text, offset=base)
+            spans = passage.sentence_spans
             if not spans:
                 continue
             texts = [node.text[s - base : e - base] for s, e in spans]
-            meanings = self._sentence_vectors(texts) @ question_vector
+            meanings = np.asarray(passage.sentence_vectors, dtype=np.float32) @ question_vector
             for i, text in enumerate(texts):
                 first, last = i, i
                 while leans_back(texts[first]) and first > i - _LOOK_BACK and first > 0:

