@@ -131,6 +131,11 @@ class Answer(BaseModel):
     citations: list[Citation]
     passages: list[Passage] = Field(description="Retrieved passages, best first.")
     timings: Timings
+    dropped: int = Field(
+        default=0,
+        description="Sentences of the model's reply left out because the passages they cite "
+        "do not state their names or figures; with nothing left, the answer is declined.",
+    )
 
     def _repr_markdown_(self) -> str:
         """Notebooks show the answer with its citations as footnotes naming the article."""

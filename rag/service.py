@@ -130,6 +130,7 @@ class RagService:
         retrieved: list[RetrievedPassage],
         started: float,
         retrieved_at: float,
+        dropped: int = 0,
     ) -> Answer:
         answered = bool(citations)
         finished = time.perf_counter()
@@ -149,6 +150,7 @@ class RagService:
             citations=citations if answered else [],
             passages=[_passage(p) for p in retrieved],
             timings=timings,
+            dropped=dropped,
         )
 
     def ask(
@@ -158,17 +160,19 @@ class RagService:
         started = time.perf_counter()
         bundle, retrieved, evidence = self._retrieve(question, top_k, articles)
         retrieved_at = time.perf_counter()
-        mode, text, citations = self.mode, "", []
+        mode, text, citations, dropped = self.mode, "", [], 0
         if evidence.supported and self._generative:
             try:
-                text, citations = self._generative.answer(question, retrieved)
+                text, citations, dropped = self._generative.answer(question, retrieved)
             except RagError as error:
                 if not self._can_fall_back(error):
                     raise
                 mode = Mode.extractive
         if evidence.supported and mode is Mode.extractive:
             text, citations = self._extractive.answer(question, bundle.embedding, retrieved)
-        return self._answer(question, mode, text, citations, retrieved, started, retrieved_at)
+        return self._answer(
+            question, mode, text, citations, retrieved, started, retrieved_at, dropped=dropped
+        )
 
     async def chat(
         self,
@@ -237,7 +241,7 @@ class RagService:
             self._retrieve, query, top_k, articles
         )
         retrieved_at = time.perf_counter()
-        mode, text, citations = self.mode, "", []
+        mode, text, citations, dropped = self.mode, "", [], 0
         yield SourcesEvent(query=query, mode=mode, passages=[_passage(p) for p in retrieved])
         if evidence.supported and self._generative:
             markers = MarkerStream(retrieved)
@@ -255,6 +259,7 @@ class RagService:
                 mode = Mode.extractive
             else:
                 text, citations = markers.text, markers.citations if markers.answered else []
+                dropped = markers.dropped
         if evidence.supported and mode is Mode.extractive:
             text, citations = await asyncio.to_thread(
                 self._extractive.answer, query, bundle.embedding, retrieved
@@ -262,7 +267,9 @@ class RagService:
             for citation in citations:
                 yield CitationEvent(citation=citation)
                 yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))
-        answer = self._answer(query, mode, text, citations, retrieved, started, retrieved_at)
+        answer = self._answer(
+            query, mode, text, citations, retrieved, started, retrieved_at, dropped=dropped
+        )
         if not answer.answered:
             yield DeltaEvent(text=NOT_COVERED_ANSWER)
         yield DoneEvent(answer=answer)

@@ -146,7 +146,10 @@ def test_uploads_are_parsed_off_the_event_loop(
         return parse(*args)
 
     monkeypatch.setattr(articles_route, "article_from_upload", recording)
-    page = b"<html><body><h1>Quay reopens</h1><p>The quay reopened on Monday.</p></body></html>"
+    page = (
+        b"<html><body><h1>Quay reopens</h1><p>The quay at the harbour reopened on Monday after "
+        b"three months of repairs to its old stone walls.</p></body></html>"
+    )
     response = admin.post(
         "/v1/articles", files={"file": ("quay.html", page, "text/html")}, headers=ADMIN
     )

@@ -246,3 +246,22 @@ def test_answers_restricted_to_one_article_send_only_its_passages(
     prompt = fake_llm.requests[0]["messages"][1]["content"]
     articles = re.findall(r'<passage [^>]*article="([^"]+)"', prompt)
     assert articles == [only] * 3
+
+
+def test_a_sentence_its_passage_does_not_support_is_left_out_and_counted(
+    gen_client: TestClient, fake_llm: FakeLLM
+) -> None:
+    fake_llm.answer("Musk's group offered $97.4 billion [1]. Larry Page offered $3 trillion [1].")
+    body = ask(gen_client)
+    assert "97.4 billion" in body["passages"][0]["text"]
+    assert body["answer"] == "Musk's group offered $97.4 billion [1]."
+    assert body["dropped"] == 1
+
+
+def test_a_reply_with_no_supported_sentence_is_declined_and_says_why(
+    gen_client: TestClient, fake_llm: FakeLLM
+) -> None:
+    fake_llm.answer("Larry Page offered $3 trillion [1].")
+    body = ask(gen_client)
+    assert body["answered"] is False and body["answer"] == NOT_COVERED_ANSWER
+    assert body["dropped"] == 1

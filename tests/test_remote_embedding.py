@@ -62,7 +62,7 @@ def test_an_endpoint_embeds_passages_sentences_and_questions(endpoint, tmp_path:
     )
     rag = RagService(settings)
     text = (
-        "The Quorvath beacon was lit on the north pier at dawn by the harbour master. "
+        "The Quorvath beacon was lit on the north pier at dawn by harbour master Ewan Tully. "
         "Fishing boats followed it home through the fog."
     )
     rag.ingest([Article(id="beacon", title="Beacon", text=text)])

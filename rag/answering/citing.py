@@ -21,6 +21,7 @@ _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # longer run is not a marker and is released, so a model cannot make the stream hold its text.
 _MARKER_CHARS = frozenset("0123456789, \t")
 # What closes the sentence of the claim before it: '.', '?', a closing quote...
+_WORD = re.compile(r"\w")
 _CLOSING = re.compile(r"^[.!?,;:)\]”\"'’]+")
 MAX_OPEN_MARKER = 24
 
@@ -90,7 +91,7 @@ class MarkerStream:
         rest, self._unprocessed = self._unprocessed, ""
         open_at = open_marker_start(rest)
         events = self._process(rest if open_at is None else rest[:open_at])
-        if self._claim.strip() and not self._declined:
+        if _WORD.search(self._claim) and not self._declined:
             self.dropped += 1
         self._claim = ""
         return events

@@ -101,8 +101,11 @@ class GenerativeAnswerer:
             "messages": messages,
         }
 
-    def answer(self, question: str, passages: list[RetrievedPassage]) -> tuple[str, list[Citation]]:
-        """The cited answer, or ('', []) when the model finds the passages do not cover it."""
+    def answer(
+        self, question: str, passages: list[RetrievedPassage]
+    ) -> tuple[str, list[Citation], int]:
+        """The cited answer, or ('', []) when the model finds the passages do not cover it, and
+        how many of the model's sentences were left out as unsupported by what they cite."""
         with _model_errors():
             response = self._client.chat.completions.create(
                 **self._request(build_messages(question, passages))
@@ -110,7 +113,9 @@ class GenerativeAnswerer:
         markers = MarkerStream(passages)
         markers.feed(_reply_text(response))
         markers.close()
-        return (markers.text, markers.citations) if markers.answered else ("", [])
+        if not markers.answered:
+            return "", [], markers.dropped
+        return markers.text, markers.citations, markers.dropped
 
     async def stream(
         self, question: str, passages: list[RetrievedPassage]
