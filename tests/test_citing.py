@@ -114,3 +114,13 @@ def test_an_injected_reply_with_a_valid_marker_is_not_served() -> None:
 def test_every_claim_unsupported_means_not_answered() -> None:
     markers = _answer("Apple paid $5 billion [1].")
     assert not markers.answered and markers.citations == []
+
+
+def test_an_articles_own_bracketed_numbers_never_become_markers_in_a_quote() -> None:
+    from rag.answering.extractive import quoted
+    from rag.models import Citation
+
+    text = "Shares rose [2] on Monday and fell [7, 8] by Friday."
+    citation = Citation(marker=1, article_id="a", title="T", text=text, start=0, end=len(text))
+    assert quoted(citation) == "Shares rose (2) on Monday and fell (7, 8) by Friday. [1]"
+    assert citation.text == text  # the citation still quotes the article exactly
