@@ -51,6 +51,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.person: [
         (
             re.compile(
+                r"(?<!the )(?<!The )"  # 'the United States' names no one
                 r"\b(?!(?:On|In|At|The|A|An|For|But|And|As|By|When|After|Before|This|That|Last"
                 r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
                 r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
