@@ -8,7 +8,7 @@ import os
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -40,6 +40,12 @@ def main(
         os.environ.setdefault("TQDM_DISABLE", "1")
 
 
+def _fail(message: str, code: int) -> NoReturn:
+    """A one-line message on stderr and the exit code, never a traceback."""
+    errors.print(message, markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
 def _setting_name(loc: tuple) -> str:
     """The environment variable behind a validation error's location."""
     if not loc:
@@ -57,8 +63,7 @@ def _settings() -> Settings:
         problems = "; ".join(
             f"{_setting_name(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
         )
-        errors.print(f"Invalid setting {problems}", markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        _fail(f"Invalid setting {problems}", 2)
 
 
 def _served(settings: Settings) -> bool:
@@ -102,14 +107,12 @@ def ingest(
     from rag.reading import find_article_files
 
     if not settings.chroma_host and _served(settings):
-        errors.print(
+        _fail(
             "A running `rag serve` holds this index: add articles through its admin API "
             "(POST /v1/articles), or run the service and `rag ingest` against a Chroma "
             "server (CHROMA_HOST).",
-            markup=False,
-            soft_wrap=True,
+            1,
         )
-        raise typer.Exit(1)
     service = _service()
     files = find_article_files(paths)
     with Progress(
@@ -148,16 +151,13 @@ def _ask_service(url: str, api_key: str | None, question: str, top_k: int | None
         with RagClient(url, api_key=api_key) as client:
             return client.ask(question, top_k=top_k)
     except httpx.TransportError as exc:
-        errors.print(
+        _fail(
             f"Cannot reach the service at RAG_URL={url} ({str(exc) or type(exc).__name__}). "
             "Start it with `rag serve`, or unset RAG_URL to answer in this process.",
-            markup=False,
-            soft_wrap=True,
+            1,
         )
-        raise typer.Exit(1) from None
     except RagServiceError as exc:
-        errors.print(f"The service at {url} answered {exc}", markup=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        _fail(f"The service at {url} answered {exc}", 1)
 
 
 def _ask_here(question: str, top_k: int | None) -> "Answer":
@@ -222,24 +222,20 @@ def serve(
                     service_lock(settings.index_dir, settings.collection).acquire(timeout=0)
                 )
             except Timeout:
-                errors.print(
+                _fail(
                     f"Another `rag serve` is serving {settings.index_dir}; run several against "
                     "a Chroma server (CHROMA_HOST).",
-                    markup=False,
-                    soft_wrap=True,
+                    1,
                 )
-                raise typer.Exit(1) from None
         try:
             service = _service()
             service.check()
         except (IndexUnavailableError, ChromaError) as exc:
-            errors.print(f"Cannot serve: {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            _fail(f"Cannot serve: {exc}", 1)
         try:
             app = create_app(settings, service=service)
         except ValueError as exc:
-            errors.print(f"Invalid setting {exc}", markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            _fail(f"Invalid setting {exc}", 2)
         configure_logging(settings.log_level, settings.log_json)
         uvicorn.run(
             app,

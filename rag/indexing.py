@@ -513,6 +513,10 @@ class ArticleIndex:
             for id_, vector in zip(found["ids"], found["embeddings"], strict=True)
         }
 
+    def known(self, article_ids: list[str]) -> set[str]:
+        """Those of these ids the registry holds: a read of just them, for the question path."""
+        return set(self._indexed(list(dict.fromkeys(article_ids))))
+
     def ids(self) -> set[str]:
         return {id_ for page in self._registry_pages([]) for id_ in page["ids"]}
 

@@ -78,9 +78,9 @@ def _document(passage: TextNode) -> tantivy.Document:
 @dataclass(frozen=True)
 class Vocabulary:
     """Membership tests on the corpus' words: `word in vocabulary` is a term lookup in
-    tantivy's dictionary; `vocabulary.has_prefix(p)` and iteration (each distinct five-letter
-    prefix once, for callers that build a prefix set) read the prefix set the index keeps
-    current with every write, never a walk over every word."""
+    tantivy's dictionary; `vocabulary.has_prefix(p)` reads
+    the set of five-letter prefixes the index keeps current with every write (iteration lists
+    it, for inspection); a question never walks every word."""
 
     searcher: tantivy.Searcher
     _schema: tantivy.Schema

@@ -101,7 +101,7 @@ class RagService:
         return Mode.generative if self._generative else Mode.extractive
 
     def _check_articles(self, articles: list[str] | None) -> None:
-        if articles and (unknown := set(articles) - self.index.ids()):
+        if articles and (unknown := set(articles) - self.index.known(articles)):
             raise ArticleNotFoundError(*sorted(unknown))
 
     def _retrieve(

@@ -12,6 +12,7 @@ from functools import cache
 import Stemmer
 from llama_index.core.utils import globals_helper
 
+from rag.lexical import Vocabulary
 from rag.retrieval import RetrievedPassage, words
 
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single
@@ -28,7 +29,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
 # Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
-_INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
+INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
 # A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
 _INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
 # Capitalised without being names: question words and a sentence's usual first words.
@@ -151,19 +152,17 @@ def key_terms(question: str) -> list[str]:
                 match.start() == 0
                 and run is not None
                 and len(words_in_term) > 1
-                and not _INNER_CAPITAL.search(words_in_term[0])
+                and not INNER_CAPITAL.search(words_in_term[0])
             ):
                 words_in_term.pop(0)
-            if len(words_in_term) > 1 or (
-                words_in_term and _INNER_CAPITAL.search(words_in_term[0])
-            ):
+            if len(words_in_term) > 1 or (words_in_term and INNER_CAPITAL.search(words_in_term[0])):
                 terms.append(" ".join(words_in_term).rstrip(".,"))
     return [t for t in terms if t]
 
 
-def _known(word: str, vocabulary: set[str], prefixes: set[str]) -> bool:
+def _known(word: str, vocabulary: Vocabulary) -> bool:
     """In the corpus, or (for longer words) sharing a five-letter stem: 'Korean' ~ 'Korea'."""
-    return word in vocabulary or (len(word) >= 5 and word[:5] in prefixes)
+    return word in vocabulary or (len(word) >= 5 and vocabulary.has_prefix(word[:5]))
 
 
 @dataclass(frozen=True)
@@ -173,15 +172,12 @@ class Evidence:
 
 
 def assess(
-    question: str, passages: list[RetrievedPassage], vocabulary: set[str], min_relevance: float
+    question: str, passages: list[RetrievedPassage], vocabulary: Vocabulary, min_relevance: float
 ) -> Evidence:
     if not passages:
         return Evidence(False, "no passage was retrieved")
-    prefixes = {w[:5] for w in vocabulary if len(w) >= 5}
     terms = key_terms(question) + _COUNTED.findall(question)
-    missing = [
-        term for term in terms if not all(_known(w, vocabulary, prefixes) for w in words(term))
-    ]
+    missing = [term for term in terms if not all(_known(w, vocabulary) for w in words(term))]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")
     closest = max(passages, key=lambda p: p.relevance)

@@ -11,17 +11,20 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from rag.answering.evidence import AnswerType, answer_type, content_stems, names
-
-_CALENDAR = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+from rag.answering.evidence import (
+    INNER_CAPITAL,
+    AnswerType,
+    answer_type,
+    content_stems,
+    names,
 )
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_CALENDAR = rf"(?:{_MONTHS}|{_WEEKDAYS})\b"
 _DAY = (
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}\b"
-    r"|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December)\b|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
+    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
@@ -78,10 +81,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.time: [
         (re.compile(_DAY), 1.0),
         (
-            re.compile(
-                r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July"
-                r"|August|September|October|November|December)\b"
-            ),
+            re.compile(rf"\b(?:1[89]|20)\d{{2}}\b|\b(?:{_MONTHS})\b"),
             0.7,
         ),
         (
@@ -174,20 +174,12 @@ _GENERIC_NOUNS = frozenset(
         "journal",
         "daily",
         "network",
-        "gpu",
-        "chip",
-        "chips",
     ]
 )
-_INNER_CAPITAL = re.compile(r"\d|[a-z][A-Z]|[A-Z]{2}")
 _YEAR = re.compile(r"^(?:1[89]|20)\d{2}$")
 
 # Capitalised without naming what the evidence must name: months, days, nationalities.
-_NOT_REQUIRED = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-    r"|[A-Z][a-z]+(?:ian|ean|an|ese|ish|i))$"
-)
+_NOT_REQUIRED = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS}|[A-Z][a-z]+(?:ian|ean|an|ese|ish|i))$")
 
 
 def _required(name: str) -> str | None:
@@ -229,7 +221,7 @@ def _name_in(name: str, text: str) -> bool:
     parts = name.split()
     if len(parts) < 2:
         return False
-    if any(_INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
+    if any(INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
         return True
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
