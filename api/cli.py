@@ -19,7 +19,7 @@ from rag.config import Settings, get_settings
 from rag.errors import RagError
 
 if TYPE_CHECKING:
-    from rag.indexing import IngestResult
+    from rag.index.store import IngestResult
     from rag.models import Answer
     from rag.service import RagService
 
@@ -70,7 +70,7 @@ def _served(settings: Settings) -> bool:
     """Whether a `rag serve` holds the embedded index in `settings`."""
     from filelock import Timeout
 
-    from rag.indexing import service_lock
+    from rag.index.store import service_lock
 
     if not settings.index_dir.exists():
         return False
@@ -103,8 +103,8 @@ def ingest(
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
         raise typer.Exit(2)
-    from rag.indexing import IngestStatus
-    from rag.reading import find_article_files
+    from rag.index.store import IngestStatus
+    from rag.ingestion.reading import find_article_files
 
     if not settings.chroma_host and _served(settings):
         _fail(
@@ -210,7 +210,7 @@ def serve(
     from api.main import create_app
     from api.observability import configure_logging
     from api.server import server_options
-    from rag.indexing import IndexUnavailableError, service_lock
+    from rag.index.store import IndexUnavailableError, service_lock
 
     # An embedded index is served by one process, which holds it (`rag ingest` refuses to
     # write beside it); a Chroma server is shared by any number of them.

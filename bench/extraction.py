@@ -6,8 +6,9 @@ with each article's body written out by hand. Get it and run:
     git clone https://github.com/scrapinghub/article-extraction-benchmark
     python bench/extraction.py article-extraction-benchmark
 
-Each page goes through `rag.reading.article_from_text(..., ".html")`, so the score is that of
-the text the service would store (title excluded); a page the service refuses scores as empty.
+Each page goes through `rag.ingestion.reading.article_from_text(..., ".html")`, so the score
+is that of the text the service would store (title excluded); a page the service refuses
+scores as empty.
 The metric is the benchmark's own (its `evaluate.py`): token 4-gram shingles of the body,
 true/false positives and false negatives normalized per page, precision and recall averaged
 over pages, F1 from those averages. Rows: all pages, and the pages whose ground truth is English
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import py3langid
 
-from rag.reading import ArticleError, article_from_text
+from rag.ingestion.reading import ArticleError, article_from_text
 
 _TOKEN = re.compile(r"\w+")
 _SHINGLE = 4

@@ -1,4 +1,4 @@
-"""Lexical engines compared at archive scale: tantivy (what `rag.lexical` uses), SQLite FTS5
+"""Lexical engines compared at archive scale: tantivy (what `rag.index.lexical` uses), SQLite FTS5
 and bm25s, on the same synthetic passages (bench/synthetic.py) and the project's 93 questions.
 
 For each engine and size: build time, question latency (top 10, p50/p95 over every question,
@@ -23,7 +23,7 @@ from llama_index.core.schema import TextNode
 from llama_index.core.utils import globals_helper
 
 from bench.synthetic import passages
-from rag.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex
 
 QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.jsonl"
 PER_ARTICLE = 10

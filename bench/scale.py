@@ -56,10 +56,10 @@ def _synthetic(number: int, texts: list[str], dim: int, rng):
     import numpy as np
     from llama_index.core.schema import TextNode
 
-    from rag.indexing import PreparedArticle
+    from rag.index.sentence_vectors import Sentences
+    from rag.index.store import PreparedArticle
     from rag.models import Article
-    from rag.sentence_store import Sentences
-    from rag.sentences import sentence_spans
+    from rag.text import sentence_spans
 
     article = Article(
         id=f"syn{number:07d}", title=f"Synthetic report {number}", text="\n".join(texts)
@@ -121,8 +121,8 @@ def measure(args: argparse.Namespace) -> dict:
     """Run in a fresh process: everything a restarted service pays."""
     started = time.perf_counter()
     from rag.config import DEFAULT_ARTICLES_DIR
+    from rag.ingestion.reading import read_article
     from rag.models import Article
-    from rag.reading import read_article
     from rag.service import RagService
 
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25, `rag.lexical`) results fused into one
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25, `rag.index.lexical`) results fused into one
 ranking.
 
 Dense retrieval finds paraphrases; BM25 finds the exact names, numbers and amounts the dense
@@ -20,8 +20,8 @@ from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
-from rag.indexing import ArticleIndex
-from rag.lexical import LexicalSnapshot, Vocabulary
+from rag.index.lexical import LexicalSnapshot, Vocabulary
+from rag.index.store import ArticleIndex
 
 _WORD = re.compile(r"\w+")
 
@@ -76,7 +76,7 @@ class RetrievedPassage:
     node: NodeWithScore
     fused_score: float
     relevance: float  # cosine similarity of passage and question embeddings
-    # Exactly `rag.sentences.sentence_spans(text, offset=start)` as computed at ingest, and
+    # Exactly `rag.text.sentence_spans(text, offset=start)` as computed at ingest, and
     # the sentences' unit vectors (float32, one row per span).
     sentence_spans: list[tuple[int, int]]
     sentence_vectors: np.ndarray

@@ -14,17 +14,18 @@ from pathlib import Path
 from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
 
-import rag.sentences
+import rag.text
 from rag.answering.citing import MarkerStream
+from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
-from rag.chat import carry_names, transcript
-from rag.components.embedding import build_embed_model
-from rag.components.vector_store import build_chroma_client
 from rag.config import Settings, get_settings
 from rag.errors import ArticleNotFoundError, RagError
-from rag.indexing import ArticleIndex, IndexUnavailableError, IngestResult
+from rag.index.embedding import build_embed_model
+from rag.index.store import ArticleIndex, IndexUnavailableError, IngestResult
+from rag.ingestion.reading import ArticleError, find_article_files, read_article
+from rag.ingestion.splitting import PassageSplitter
 from rag.models import (
     MAX_QUESTION_CHARS,
     Answer,
@@ -43,12 +44,11 @@ from rag.models import (
     SourcesEvent,
     Timings,
 )
-from rag.reading import ArticleError, find_article_files, read_article
+from rag.providers import build_chroma_client
 from rag.retrieval import HybridRetriever, RetrievedPassage
-from rag.splitting import PassageSplitter
 
-# Set by rag.sentences once its rules are versioned; 1 until then.
-SENTENCE_RULES: int = getattr(rag.sentences, "SENTENCE_RULES", 1)
+# Set by rag.text once its rules are versioned; 1 until then.
+SENTENCE_RULES: int = getattr(rag.text, "SENTENCE_RULES", 1)
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
 INGEST_BATCH = 16  # article files embedded and committed together

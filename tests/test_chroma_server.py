@@ -17,7 +17,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.indexing import IngestStatus
+from rag.index.store import IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from rag.answering.citing import MAX_OPEN_MARKER, MarkerStream, open_marker_start
-from rag.chat import without_markers
+from rag.answering.conversation import without_markers
 from rag.models import DeltaEvent
 
 # The model reply that froze the event loop for 47 s with the old open-marker pattern.

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.reading import ArticleError, article_from_text, read_article
+from rag.ingestion.reading import ArticleError, article_from_text, read_article
 
 EXPECTED = {
     "000_85aa625414b9aaa7": {

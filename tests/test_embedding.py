@@ -3,11 +3,11 @@ graph is exported once."""
 
 import numpy as np
 import pytest
+from rag.components import onnx_export
 from sentence_transformers import SentenceTransformer
 
-from rag.components import onnx_export
-from rag.components.embedding import OnnxEmbedding, build_embed_model
-from rag.components.onnx_export import exported
+from rag.index.embedding import OnnxEmbedding, build_embed_model
+from rag.index.onnx_export import exported
 from tests.conftest import make_settings
 
 TEXTS = [

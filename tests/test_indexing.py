@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.indexing import IndexUnavailableError, IngestStatus
+from rag.index.store import IndexUnavailableError, IngestStatus
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings

@@ -7,7 +7,7 @@ from pathlib import Path
 from llama_index.core.schema import TextNode
 
 from rag.answering.evidence import assess
-from rag.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import make_settings

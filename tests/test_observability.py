@@ -75,7 +75,7 @@ def test_log_lines_are_json_with_the_request_id(tmp_path: Path, log_lines: io.St
     assert indexed == [
         {
             **indexed[0],
-            "logger": "rag.indexing",
+            "logger": "rag.index.store",
             "level": "INFO",
             "request_id": "ingest-1",
             "article_id": "kiln",

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from rag.reading import article_from_text
+from rag.ingestion.reading import article_from_text
 from rag.service import RagService
 from tests.conftest import make_settings
 

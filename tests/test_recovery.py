@@ -1,7 +1,7 @@
 """No partial state: a writer killed mid-ingest, concurrent ingests, questions during ingests.
 
 The kill tests run the ingest in a child process that stops itself right after a chosen step
-(a log handler on `rag.indexing` announces the step on stdout and then blocks the writer), and
+(a log handler on `rag.index.store` announces the step on stdout and then blocks the writer), and
 the parent SIGKILLs it there: the index is left exactly as a crash at that step leaves it.
 """
 
@@ -19,9 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from rag.components.vector_store import build_chroma_client
-from rag.indexing import WRITE_BATCH, IngestStatus
+from rag.index.store import WRITE_BATCH, IngestStatus
 from rag.models import Article
+from rag.providers import build_chroma_client
 from rag.service import RagService
 from tests.conftest import make_settings
 
@@ -55,7 +55,7 @@ CHILD = textwrap.dedent(
                 print("STOPPED", flush=True)
                 time.sleep(600)  # the parent kills us here
 
-    indexing = logging.getLogger("rag.indexing")
+    indexing = logging.getLogger("rag.index.store")
     indexing.setLevel(logging.DEBUG)
     indexing.addHandler(StopHere())
     service = RagService(Settings(_env_file=None, index_dir=index_dir))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi import FastAPI, Header
 
-from rag.indexing import IndexUnavailableError
+from rag.index.store import IndexUnavailableError
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import make_settings

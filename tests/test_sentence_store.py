@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from rag.models import Article
-from rag.sentences import sentence_spans
 from rag.service import RagService
+from rag.text import sentence_spans
 from tests.conftest import make_settings
 
 

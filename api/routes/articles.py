@@ -11,14 +11,14 @@ from starlette.datastructures import UploadFile
 from api.deps import Service
 from api.limits import BODY_TOO_LARGE
 from api.security import AUTH_ERRORS, require_admin
-from rag.indexing import IngestStatus
-from rag.models import ArticleCreate, ArticleDetail, ArticleId, ArticleSummary
-from rag.reading import (
+from rag.index.store import IngestStatus
+from rag.ingestion.reading import (
     ArticleError,
     UnsupportedFileTypeError,
     article_from_create,
     article_from_upload,
 )
+from rag.models import ArticleCreate, ArticleDetail, ArticleId, ArticleSummary
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 

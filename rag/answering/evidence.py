@@ -12,7 +12,7 @@ from functools import cache
 import Stemmer
 from llama_index.core.utils import globals_helper
 
-from rag.lexical import Vocabulary
+from rag.index.lexical import Vocabulary
 from rag.retrieval import RetrievedPassage, words
 
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single

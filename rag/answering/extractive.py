@@ -2,7 +2,7 @@
 
 The unit of a quote is a sentence, joined to the sentence before it when it opens with a
 pronoun ('He announced...') and to the one after it when it leads in with a colon; headings,
-captions, bylines and questions are never quoted (`rag.sentences`). Each unit is scored on
+captions, bylines and questions are never quoted (`rag.text`). Each unit is scored on
 meaning (embedding similarity to the question), on the question's words it shares, on naming
 what the question names, and on holding the kind of fact asked for (`support`). The best unit
 is quoted, then any unit that covers a name the quotes so far miss (a question about two
@@ -28,7 +28,7 @@ from rag.answering.support import (
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.sentences import leads_in, leans_back, quotable
+from rag.text import leads_in, leans_back, quotable
 
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.

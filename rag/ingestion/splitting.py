@@ -45,7 +45,7 @@ class PassageSplitter:
             start, end = node.start_char_idx, node.end_char_idx
             if start is None or article.text[start:end] != node.text:
                 raise RuntimeError(f"passage {number} of {article.id} lost its offsets")
-            # Each version of an article has its own ids (rag/indexing.py).
+            # Each version of an article has its own ids (rag/index/store.py).
             node.id_ = f"{article.id}:{content_hash[:12]}:{number:04d}"
             node.metadata.update(start=start, end=end, content_hash=content_hash)
             node.excluded_embed_metadata_keys += ["start", "end", "content_hash"]

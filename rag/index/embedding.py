@@ -2,7 +2,7 @@
 
 Locally, a sentence-transformers model (the bundled all-MiniLM-L6-v2 unless
 `RAG_EMBEDDING_MODEL` names another) is exported to ONNX once, with its pooling and
-normalisation inside the graph, and cached on disk (`rag.components.onnx_export`); every
+normalisation inside the graph, and cached on disk (`rag.index.onnx_export`); every
 process after that loads the cached graph and the model's own fast tokenizer, without torch. A
 question costs one small graph run. With `RAG_EMBEDDING_URL`, texts go to that endpoint's
 `/embeddings` through the `openai` client instead, and `RAG_EMBEDDING_MODEL` names the model.
@@ -19,8 +19,8 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 from tokenizers import Tokenizer
 
-from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
+from rag.index.onnx_export import INPUTS, exported
 
 _BATCH = 32  # texts per run of the graph
 _REMOTE_BATCH = 128  # texts per request to an embeddings endpoint

@@ -1,5 +1,5 @@
 """The article index: passages in a Chroma collection (through llama-index), a registry of
-articles beside it, and the lexical index (`rag.lexical`) that mirrors the registry.
+articles beside it, and the lexical index (`rag.index.lexical`) that mirrors the registry.
 
 Each version of an article has its own passage ids (`<article>:<hash>:<n>`), and the registry
 record names the content hash of the version that counts. An ingest writes the new passages,
@@ -41,12 +41,12 @@ from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from rag.components.embedding import VectorModel
 from rag.errors import ArticleNotFoundError, RagError
-from rag.lexical import LexicalIndex
+from rag.index.embedding import VectorModel
+from rag.index.lexical import LexicalIndex
+from rag.index.sentence_vectors import Sentences, SentenceStore
+from rag.ingestion.splitting import PassageSplitter
 from rag.models import Article, ArticleDetail, ArticleSummary
-from rag.sentence_store import Sentences, SentenceStore
-from rag.splitting import PassageSplitter
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 # The registry is only ever read by id, never searched: a constant one-number vector stands in

@@ -1,16 +1,16 @@
 """Read article files (.txt, .md, .html) into cleaned articles.
 
-HTML goes through `rag.extraction` (the page's main text and metadata; nothing fetched), then
-the same furniture rules as plain text. Articles sent over HTTP (JSON or an uploaded file)
-become the same `Article`.
+HTML goes through `rag.ingestion.extraction` (the page's main text and metadata; nothing
+fetched), then the same furniture rules as plain text. Articles sent over HTTP (JSON or an
+uploaded file) become the same `Article`.
 """
 
 import hashlib
 import re
 from pathlib import Path
 
-from rag.cleaning import clean
-from rag.extraction import extract_page, parse_page
+from rag.ingestion.cleaning import clean
+from rag.ingestion.extraction import extract_page, parse_page
 from rag.models import Article, ArticleCreate
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")

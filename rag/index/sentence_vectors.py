@@ -2,7 +2,7 @@
 
 Extractive answers score every sentence of the retrieved passages by its similarity to the
 question; embedding those sentences at question time was most of a question's cost. Each
-passage's sentences (`rag.sentences.sentence_spans`, offsets in the article) are embedded at
+passage's sentences (`rag.text.sentence_spans`, offsets in the article) are embedded at
 ingest and kept in a `<collection>_sentences` Chroma collection, one record per passage id: the
 spans and the vectors (float16, base64) in its metadata (not its document, which Chroma would
 index for full-text search). A question reads the records of its few retrieved passages only.
@@ -16,8 +16,8 @@ import numpy as np
 from chromadb.api import ClientAPI
 from llama_index.core.schema import TextNode
 
-from rag.components.embedding import VectorModel
-from rag.sentences import sentence_spans
+from rag.index.embedding import VectorModel
+from rag.text import sentence_spans
 
 _NO_VECTOR = [1.0]  # records are read by id only; Chroma wants a vector for each
 

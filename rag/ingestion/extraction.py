@@ -16,7 +16,7 @@ import trafilatura
 from courlan import extract_domain
 from lxml.html import HtmlElement
 
-from rag.cleaning import person_names
+from rag.ingestion.cleaning import person_names
 
 # Elements whose whitespace is content (pre, textarea) or that hold no text for the reader.
 _KEEP_WHITESPACE = {"pre", "textarea", "script", "style"}

@@ -1,1 +1,0 @@
-"""The heavy parts (embedding model, Chroma, language model client), each built in one place."""

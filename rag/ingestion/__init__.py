@@ -1,0 +1,1 @@
+"""From a file or an upload to an Article: reading, HTML extraction, cleaning, splitting."""
