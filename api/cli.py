@@ -19,8 +19,7 @@ from rag.config import Settings, get_settings
 from rag.errors import RagError
 
 if TYPE_CHECKING:
-    from rag.index.store import IngestResult
-    from rag.models import Answer
+    from rag.models import Answer, IngestResult
     from rag.service import RagService
 
 app = typer.Typer(help="Question answering over news articles, every point cited.")
@@ -87,7 +86,7 @@ def _service() -> "RagService":
 
     settings = _settings()
     with console.status("Loading the embedding model and the index..."):
-        return RagService(settings)
+        return RagService.from_settings(settings)
 
 
 @app.command()
@@ -103,8 +102,7 @@ def ingest(
     if missing:
         errors.print(f"[red]No such file or folder:[/] {', '.join(missing)}")
         raise typer.Exit(2)
-    from rag.index.store import IngestStatus
-    from rag.ingestion.reading import find_article_files
+    from rag.models import IngestStatus
 
     if not settings.chroma_host and _served(settings):
         _fail(
@@ -114,7 +112,7 @@ def ingest(
             1,
         )
     service = _service()
-    files = find_article_files(paths)
+    files = service.article_files(paths)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
@@ -210,7 +208,8 @@ def serve(
     from api.main import create_app
     from api.observability import configure_logging
     from api.server import server_options
-    from rag.index.store import IndexUnavailableError, service_lock
+    from rag.errors import IndexUnavailableError
+    from rag.index.store import service_lock
 
     # An embedded index is served by one process, which holds it (`rag ingest` refuses to
     # write beside it); a Chroma server is shared by any number of them.

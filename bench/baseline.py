@@ -72,7 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as index_dir:
         settings = Settings(_env_file=None, index_dir=Path(index_dir))
         rows = baseline_rows(questions, settings)
-        service = RagService(settings)
+        service = RagService.from_settings(settings)
         service.ensure_corpus()
         metrics = evaluate(service, questions, top_k=5).metrics
     print(f"{len(questions)} questions ({metrics.answerable} answerable)")

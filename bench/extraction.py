@@ -26,7 +26,8 @@ from pathlib import Path
 
 import py3langid
 
-from rag.ingestion.reading import ArticleError, article_from_text
+from rag.errors import ArticleError
+from rag.ingestion.reading import article_from_text
 
 _TOKEN = re.compile(r"\w+")
 _SHINGLE = 4

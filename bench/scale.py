@@ -99,7 +99,7 @@ def fill(args: argparse.Namespace) -> float:
     from rag.service import RagService
 
     started = time.perf_counter()
-    service = RagService(
+    service = RagService.from_settings(
         _settings(args.index_dir, args.chroma_host, args.chroma_port, args.collection)
     )
     rng = np.random.default_rng(1)
@@ -126,7 +126,7 @@ def measure(args: argparse.Namespace) -> dict:
     from rag.service import RagService
 
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
-    service = RagService(
+    service = RagService.from_settings(
         _settings(args.index_dir, args.chroma_host, args.chroma_port, args.collection)
     )
     service.ask(questions[0])
@@ -158,8 +158,9 @@ def _replica_lag(service, args: argparse.Namespace) -> float:
     code = (
         "import sys; from bench.scale import _settings; from pathlib import Path;"
         "from rag.models import Article; from rag.service import RagService;"
-        f"s = RagService(_settings(Path('.'), {args.chroma_host!r}, {args.chroma_port}, "
-        f"{args.collection!r})); print('READY', flush=True); sys.stdin.readline();"
+        "s = RagService.from_settings("
+        f"_settings(Path('.'), {args.chroma_host!r}, {args.chroma_port}, {args.collection!r}));"
+        " print('READY', flush=True); sys.stdin.readline();"
         "s.ingest([Article(id='lag', title='Lag probe', text='The Quorvath beacon was lit "
         "on the pier at dawn by the harbour master.')]); print('WRITTEN', flush=True)"
     )

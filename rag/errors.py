@@ -21,3 +21,21 @@ class ArticleNotFoundError(RagError, LookupError):
     def __init__(self, *article_ids: str) -> None:
         super().__init__(f"unknown article id: {', '.join(article_ids)}")
         self.article_ids = article_ids
+
+
+class ArticleError(RagError, ValueError):
+    """An article that cannot be read or indexed; the message says why."""
+
+    status_code = 422
+
+
+class UnsupportedFileTypeError(ArticleError):
+    """A file that is not .txt, .md or .html."""
+
+    status_code = 415
+
+
+class IndexUnavailableError(RagError):
+    """The index cannot serve: its files are missing or damaged, or its server is down."""
+
+    status_code = 503

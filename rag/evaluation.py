@@ -189,6 +189,6 @@ def fresh_service(settings: Settings, articles: Sequence[Path], index_dir: Path)
     """A service over the default articles and `articles`, in a new embedded index at
     `index_dir`, so an evaluation never touches the index being served."""
     fresh = settings.model_copy(update={"index_dir": index_dir, "chroma_host": None})
-    service = RagService(fresh)
+    service = RagService.from_settings(fresh)
     service.ingest_paths([settings.articles_dir, *articles])
     return service

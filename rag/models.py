@@ -1,6 +1,7 @@
 """The data shapes shared by the library, the HTTP API and its clients: one definition each."""
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -76,6 +77,25 @@ class Article(ArticleMeta):
     """A cleaned article: `text` is what passages' offsets point into."""
 
     text: str
+
+
+class IngestStatus(StrEnum):
+    added = "added"
+    updated = "updated"
+    unchanged = "unchanged"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article_id: str
+    status: IngestStatus
+    passages: int
+
+
+class AddedArticle(ArticleSummary):
+    """What an intake wrote, and whether it was new, replaced or already there."""
+
+    status: IngestStatus
 
 
 class ArticleDetail(ArticleSummary):

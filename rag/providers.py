@@ -1,10 +1,18 @@
-"""Chroma: embedded on disk by default, or a Chroma server when CHROMA_HOST is set."""
+"""The service's parts, built from settings in one place: the embedding model, Chroma (embedded
+on disk by default, a Chroma server when CHROMA_HOST is set), the index and the model client."""
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
+from rag.answering.generative import GenerativeAnswerer
 from rag.config import Settings
+from rag.index.embedding import VectorModel, build_embed_model
+from rag.index.store import ArticleIndex
+from rag.ingestion.splitting import PassageSplitter
+from rag.text import SENTENCE_RULES
+
+__all__ = ["build_chroma_client", "build_embed_model", "build_generative", "build_index"]
 
 
 def build_chroma_client(settings: Settings) -> ClientAPI:
@@ -15,3 +23,23 @@ def build_chroma_client(settings: Settings) -> ClientAPI:
         )
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+def build_index(settings: Settings, embed_model: VectorModel) -> ArticleIndex:
+    """The article index, with any write an interrupted process left half-done settled."""
+    splitter = PassageSplitter(settings.chunk_size, settings.chunk_overlap, embed_model.word_pieces)
+    # A change of model, passage sizes or sentence rules re-indexes each article.
+    fingerprint = (
+        f"{embed_model.model_name}|{settings.chunk_size}|"
+        f"{settings.chunk_overlap}|sentences {SENTENCE_RULES}"
+    )
+    index = ArticleIndex(
+        build_chroma_client(settings), settings.collection, embed_model, splitter, fingerprint
+    )
+    index.repair()
+    return index
+
+
+def build_generative(settings: Settings) -> GenerativeAnswerer | None:
+    """The language model's answerer, or None (extractive mode) when none is configured."""
+    return GenerativeAnswerer(settings) if settings.llm_configured else None

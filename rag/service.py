@@ -1,35 +1,44 @@
 """The library's front door: the object the API, the CLI and notebooks all call.
 
-Everything heavy (embedding model, Chroma, the lexical index, the model client) is built once
-here, so each caller shares one wiring.
+It is given its parts (`rag.providers` builds them from settings: `RagService.from_settings`),
+so a test can hand it others. One answer pipeline, `_events`, serves `ask`, `chat` and
+streaming, so the rule for falling back from the model to quotes exists once.
 """
 
-import asyncio
 import logging
+import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Iterable
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Self
 
+import anyio.to_thread
 from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
+from pydantic import ValidationError
 
-import rag.text
 from rag.answering.citing import MarkerStream
 from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
 from rag.config import Settings, get_settings
-from rag.errors import ArticleNotFoundError, RagError
-from rag.index.embedding import build_embed_model
-from rag.index.store import ArticleIndex, IndexUnavailableError, IngestResult
-from rag.ingestion.reading import ArticleError, find_article_files, read_article
-from rag.ingestion.splitting import PassageSplitter
+from rag.errors import ArticleError, ArticleNotFoundError, IndexUnavailableError, RagError
+from rag.index.embedding import VectorModel
+from rag.index.store import ArticleIndex
+from rag.ingestion.reading import (
+    article_from_create,
+    article_from_upload,
+    find_article_files,
+    read_article,
+)
 from rag.models import (
     MAX_QUESTION_CHARS,
+    AddedArticle,
     Answer,
     Article,
+    ArticleCreate,
     ArticleDetail,
     ArticleSummary,
     ChatEvent,
@@ -39,16 +48,13 @@ from rag.models import (
     DeltaEvent,
     DoneEvent,
     ErrorEvent,
+    IngestResult,
     Mode,
     Passage,
     SourcesEvent,
     Timings,
 )
-from rag.providers import build_chroma_client
 from rag.retrieval import HybridRetriever, RetrievedPassage
-
-# Set by rag.text once its rules are versioned; 1 until then.
-SENTENCE_RULES: int = getattr(rag.text, "SENTENCE_RULES", 1)
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
 INGEST_BATCH = 16  # article files embedded and committed together
@@ -68,41 +74,147 @@ def _passage(retrieved: RetrievedPassage) -> Passage:
     )
 
 
+def _final_answer(events: Iterator[ChatEvent]) -> Answer:
+    *_, done = events
+    assert isinstance(done, DoneEvent)
+    return done.answer
+
+
+async def _in_thread(
+    events: Iterator[ChatEvent], stop: threading.Event
+) -> AsyncGenerator[ChatEvent, None]:
+    """`events` stepped in worker threads. Closing this returns at once; `stop` tells `events`
+    to end at its next model token, and it is closed once the step under way has returned."""
+    stepping = threading.Lock()
+
+    def step() -> ChatEvent | None:
+        with stepping:
+            return next(events, None)
+
+    def close() -> None:
+        stop.set()
+        with stepping:
+            events.close()
+
+    try:
+        while (event := await anyio.to_thread.run_sync(step, abandon_on_cancel=True)) is not None:
+            yield event
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(close)
+
+
 class RagService:
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or get_settings()
-        self._embed_model = build_embed_model(self.settings)
-        splitter = PassageSplitter(
-            self.settings.chunk_size,
-            self.settings.chunk_overlap,
-            self._embed_model.word_pieces,
-        )
-        # A change of model, passage sizes or sentence rules re-indexes each article.
-        fingerprint = (
-            f"{self._embed_model.model_name}|{self.settings.chunk_size}|"
-            f"{self.settings.chunk_overlap}|sentences {SENTENCE_RULES}"
-        )
-        self.index = ArticleIndex(
-            build_chroma_client(self.settings),
-            self.settings.collection,
-            self._embed_model,
-            splitter,
-            fingerprint,
-        )
-        self.index.repair()
-        self._retriever = HybridRetriever(self.index, self._embed_model, self.settings.fusion_mode)
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embed_model: VectorModel,
+        index: ArticleIndex,
+        retriever: HybridRetriever,
+        generative: GenerativeAnswerer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self._embed_model = embed_model
+        self._retriever = retriever
         self._extractive = ExtractiveAnswerer()
-        self._generative = (
-            GenerativeAnswerer(self.settings) if self.settings.llm_configured else None
+        self._generative = generative
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Self:
+        """The service wired from settings (the environment and `.env` by default)."""
+        from rag import providers
+
+        settings = settings or get_settings()
+        embed_model = providers.build_embed_model(settings)
+        index = providers.build_index(settings, embed_model)
+        return cls(
+            settings,
+            embed_model=embed_model,
+            index=index,
+            retriever=HybridRetriever(index, embed_model, settings.fusion_mode),
+            generative=providers.build_generative(settings),
         )
 
     @property
     def mode(self) -> Mode:
         return Mode.generative if self._generative else Mode.extractive
 
+    # Questions
+
+    def ask(
+        self, question: str, top_k: int | None = None, articles: list[str] | None = None
+    ) -> Answer:
+        self._check_articles(articles)
+        return _final_answer(self._events(question, top_k, articles))
+
+    async def chat(
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None = None,
+        articles: list[str] | None = None,
+    ) -> Answer:
+        """The last question answered in the light of the conversation (see docs/api.md)."""
+
+        def answer() -> Answer:
+            self._check_articles(articles)
+            query = self._standalone_query(messages)
+            return _final_answer(self._events(query, top_k, articles))
+
+        return await anyio.to_thread.run_sync(answer)
+
+    def chat_stream(
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None = None,
+        articles: list[str] | None = None,
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """The answer as events; an unknown article raises here, before the stream starts.
+
+        Failures after that end the stream with an error event. Closing the iterator (a
+        client that went away) closes the language model's stream too.
+        """
+        self._check_articles(articles)
+        stop = threading.Event()
+        return _in_thread(self._streamed_events(messages, top_k, articles, stop), stop)
+
+    def _streamed_events(
+        self,
+        messages: list[ChatMessage],
+        top_k: int | None,
+        articles: list[str] | None,
+        stop: threading.Event,
+    ) -> Iterator[ChatEvent]:
+        try:
+            query = self._standalone_query(messages)
+            yield from self._events(query, top_k, articles, stop=stop)
+        except RagError as error:
+            yield ErrorEvent(status=error.status_code, detail=str(error))
+
     def _check_articles(self, articles: list[str] | None) -> None:
         if articles and (unknown := set(articles) - self.index.known(articles)):
             raise ArticleNotFoundError(*sorted(unknown))
+
+    def _can_fall_back(self, error: RagError) -> bool:
+        if self.settings.llm_fallback_extractive:
+            logger.warning("language model failed, answering extractively: %s", error)
+            return True
+        return False
+
+    def _standalone_query(self, messages: list[ChatMessage]) -> str:
+        if len(messages) == 1:
+            return messages[0].content.strip()
+        if self._generative:
+            try:
+                condensed = self._generative.condense(transcript(messages))
+            except RagError as error:
+                if not self._can_fall_back(error):
+                    raise
+            else:
+                if condensed:
+                    return condensed[:MAX_QUESTION_CHARS]
+        return carry_names(messages)
 
     def _retrieve(
         self, query: str, top_k: int | None, articles: list[str] | None
@@ -115,11 +227,52 @@ class RagService:
         evidence = assess(query, retrieved, self._retriever.vocabulary, self.settings.min_relevance)
         return bundle, retrieved, evidence
 
-    def _can_fall_back(self, error: RagError) -> bool:
-        if self.settings.llm_fallback_extractive:
-            logger.warning("language model failed, answering extractively: %s", error)
-            return True
-        return False
+    def _events(
+        self,
+        query: str,
+        top_k: int | None,
+        articles: list[str] | None,
+        stop: threading.Event | None = None,
+    ) -> Iterator[ChatEvent]:
+        """One answer as events, ending with `DoneEvent`; streamed from the model when `stop`
+        is given (and cut short at the next token once it is set). The model writes when one
+        is configured and the passages hold the answer; if it fails before any of its text
+        has reached a streaming client (or when nothing is streamed), quotes answer instead."""
+        started = time.perf_counter()
+        bundle, retrieved, evidence = self._retrieve(query, top_k, articles)
+        retrieved_at = time.perf_counter()
+        mode, text, citations, dropped = self.mode, "", [], 0
+        yield SourcesEvent(query=query, mode=mode, passages=[_passage(p) for p in retrieved])
+        if evidence.supported and self._generative:
+            markers = MarkerStream(retrieved)
+            try:
+                if stop:
+                    with closing(self._generative.stream(query, retrieved)) as tokens:
+                        for token in tokens:
+                            if stop.is_set():
+                                return
+                            yield from markers.feed(token)
+                else:
+                    markers.feed(self._generative.reply(query, retrieved))
+                yield from markers.close()
+            except RagError as error:
+                if (stop and markers.text) or not self._can_fall_back(error):
+                    raise
+                mode = Mode.extractive
+            else:
+                text, citations = markers.text, markers.citations if markers.answered else []
+                dropped = markers.dropped
+        if evidence.supported and mode is Mode.extractive:
+            text, citations = self._extractive.answer(query, bundle.embedding, retrieved)
+            for citation in citations:
+                yield CitationEvent(citation=citation)
+                yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))
+        answer = self._answer(
+            query, mode, text, citations, retrieved, started, retrieved_at, dropped
+        )
+        if not answer.answered:
+            yield DeltaEvent(text=NOT_COVERED_ANSWER)
+        yield DoneEvent(answer=answer)
 
     @staticmethod
     def _answer(
@@ -130,7 +283,7 @@ class RagService:
         retrieved: list[RetrievedPassage],
         started: float,
         retrieved_at: float,
-        dropped: int = 0,
+        dropped: int,
     ) -> Answer:
         answered = bool(citations)
         finished = time.perf_counter()
@@ -153,129 +306,46 @@ class RagService:
             dropped=dropped,
         )
 
-    def ask(
-        self, question: str, top_k: int | None = None, articles: list[str] | None = None
-    ) -> Answer:
-        self._check_articles(articles)
-        started = time.perf_counter()
-        bundle, retrieved, evidence = self._retrieve(question, top_k, articles)
-        retrieved_at = time.perf_counter()
-        mode, text, citations, dropped = self.mode, "", [], 0
-        if evidence.supported and self._generative:
-            try:
-                text, citations, dropped = self._generative.answer(question, retrieved)
-            except RagError as error:
-                if not self._can_fall_back(error):
-                    raise
-                mode = Mode.extractive
-        if evidence.supported and mode is Mode.extractive:
-            text, citations = self._extractive.answer(question, bundle.embedding, retrieved)
-        return self._answer(
-            question, mode, text, citations, retrieved, started, retrieved_at, dropped=dropped
-        )
+    # Articles
 
-    async def chat(
+    def add_article(self, create: ArticleCreate) -> AddedArticle:
+        """Index an article sent as fields; without an id, one is derived from its text."""
+        return self._add(article_from_create(create))
+
+    def add_upload(
         self,
-        messages: list[ChatMessage],
-        top_k: int | None = None,
-        articles: list[str] | None = None,
-    ) -> Answer:
-        """The last question answered in the light of the conversation (see docs/api.md)."""
-        await asyncio.to_thread(self._check_articles, articles)
-        events = [event async for event in self._chat_events(messages, top_k, articles, False)]
-        done = events[-1]
-        assert isinstance(done, DoneEvent)
-        return done.answer
-
-    def chat_stream(
-        self,
-        messages: list[ChatMessage],
-        top_k: int | None = None,
-        articles: list[str] | None = None,
-    ) -> AsyncGenerator[ChatEvent, None]:
-        """The answer as events; an unknown article raises here, before the stream starts.
-
-        Failures after that end the stream with an error event. Closing the iterator (a
-        client that went away) closes the language model's stream too.
-        """
-        self._check_articles(articles)
-        return self._events_or_error(messages, top_k, articles)
-
-    async def _events_or_error(
-        self, messages: list[ChatMessage], top_k: int | None, articles: list[str] | None
-    ) -> AsyncGenerator[ChatEvent, None]:
+        filename: str | None,
+        content_type: str | None,
+        raw: bytes,
+        overrides: dict[str, str] | None = None,
+    ) -> AddedArticle:
+        """Index an uploaded .txt/.md/.html file; `overrides` replace metadata read from it."""
+        article = article_from_upload(filename, content_type, raw)
+        if not overrides:
+            return self._add(article)
         try:
-            async with aclosing(self._chat_events(messages, top_k, articles, True)) as events:
-                async for event in events:
-                    yield event
-        except RagError as error:
-            yield ErrorEvent(status=error.status_code, detail=str(error))
-
-    async def _standalone_query(self, messages: list[ChatMessage]) -> str:
-        if len(messages) == 1:
-            return messages[0].content.strip()
-        if self._generative:
-            try:
-                condensed = await self._generative.condense(transcript(messages))
-            except RagError as error:
-                if not self._can_fall_back(error):
-                    raise
-            else:
-                if condensed:
-                    return condensed[:MAX_QUESTION_CHARS]
-        return carry_names(messages)
-
-    async def _chat_events(
-        self,
-        messages: list[ChatMessage],
-        top_k: int | None,
-        articles: list[str] | None,
-        streaming: bool,
-    ) -> AsyncGenerator[ChatEvent, None]:
-        """Events of one answer. Once text has reached a streaming client, a failed model can
-        no longer be swapped for the extractive answer; before that (or when nothing is
-        streamed) it can."""
-        started = time.perf_counter()
-        query = await self._standalone_query(messages)
-        bundle, retrieved, evidence = await asyncio.to_thread(
-            self._retrieve, query, top_k, articles
-        )
-        retrieved_at = time.perf_counter()
-        mode, text, citations, dropped = self.mode, "", [], 0
-        yield SourcesEvent(query=query, mode=mode, passages=[_passage(p) for p in retrieved])
-        if evidence.supported and self._generative:
-            markers = MarkerStream(retrieved)
-            try:
-                tokens = self._generative.stream(query, retrieved)
-                async with aclosing(tokens):
-                    async for token in tokens:
-                        for event in markers.feed(token):
-                            yield event
-                for event in markers.close():
-                    yield event
-            except RagError as error:
-                if (streaming and markers.text) or not self._can_fall_back(error):
-                    raise
-                mode = Mode.extractive
-            else:
-                text, citations = markers.text, markers.citations if markers.answered else []
-                dropped = markers.dropped
-        if evidence.supported and mode is Mode.extractive:
-            text, citations = await asyncio.to_thread(
-                self._extractive.answer, query, bundle.embedding, retrieved
+            create = ArticleCreate.model_validate({**article.model_dump(), **overrides})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
             )
-            for citation in citations:
-                yield CitationEvent(citation=citation)
-                yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))
-        answer = self._answer(
-            query, mode, text, citations, retrieved, started, retrieved_at, dropped=dropped
+            raise ArticleError(f"invalid article field {problems}") from exc
+        return self._add(article_from_create(create))
+
+    def _add(self, article: Article) -> AddedArticle:
+        result = self.index.ingest_many([article])[0]
+        # What was written, not a read-back: a delete may already have removed it again.
+        return AddedArticle(
+            **article.model_dump(exclude={"text"}), passages=result.passages, status=result.status
         )
-        if not answer.answered:
-            yield DeltaEvent(text=NOT_COVERED_ANSWER)
-        yield DoneEvent(answer=answer)
 
     def ingest(self, articles: Iterable[Article]) -> list[IngestResult]:
         return self.index.ingest_many(list(articles))
+
+    @staticmethod
+    def article_files(paths: list[Path]) -> list[Path]:
+        """The article files (.txt, .md, .html) at `paths`, folders searched recursively."""
+        return find_article_files(paths)
 
     def ingest_paths(
         self,
@@ -288,7 +358,7 @@ class RagService:
         stopped: what it had indexed comes back unchanged."""
         results: list[IngestResult] = []
         errors: list[str] = []
-        files = find_article_files(paths)
+        files = self.article_files(paths)
         for start in range(0, len(files), INGEST_BATCH):
             readable: list[tuple[Path, Article]] = []
             for path in files[start : start + INGEST_BATCH]:
@@ -321,9 +391,8 @@ class RagService:
     def article(self, article_id: str) -> ArticleDetail:
         return self.index.article(article_id)
 
-    def ready(self) -> bool:
-        return self.index.count() > 0
-
-    def check(self) -> None:
-        """Raises IndexUnavailableError unless questions can be answered."""
+    def check(self) -> int:
+        """How many articles are indexed; raises IndexUnavailableError unless questions can
+        be answered."""
         self.index.check()
+        return self.index.count()

@@ -27,7 +27,7 @@ def make_settings(index_dir: Path, **overrides) -> Settings:
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     """Extractive service over the default corpus, indexed once per run."""
-    rag = RagService(make_settings(tmp_path_factory.mktemp("index")))
+    rag = RagService.from_settings(make_settings(tmp_path_factory.mktemp("index")))
     rag.ensure_corpus()
     return rag
 

@@ -220,7 +220,7 @@ def gen_service(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> 
         llm_timeout=LLM_TIMEOUT,
         llm_max_retries=0,
     )
-    rag = RagService(settings)
+    rag = RagService.from_settings(settings)
     rag.ensure_corpus()
     return rag
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+import rag.service as service_module
 from api.cli import app as cli
 from api.main import create_app
-from api.routes import articles as articles_route
 from rag.config import Settings, get_settings
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -37,7 +37,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def rag(settings: Settings) -> RagService:
-    return RagService(settings)
+    return RagService.from_settings(settings)
 
 
 @pytest.fixture(scope="module")
@@ -116,14 +116,14 @@ def test_add_replace_and_delete_an_article(admin: TestClient, rag: RagService) -
 def test_the_201_describes_the_write_even_when_a_delete_follows_at_once(
     admin: TestClient, rag: RagService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest = rag.ingest
+    ingest = rag.index.ingest_many
 
     def ingest_then_deleted(articles: list) -> list:
         results = ingest(articles)
         rag.delete(results[0].article_id)  # a DELETE landing before the POST answers
         return results
 
-    monkeypatch.setattr(rag, "ingest", ingest_then_deleted)
+    monkeypatch.setattr(rag.index, "ingest_many", ingest_then_deleted)
     response = admin.post("/v1/articles", json=TIDES, headers=ADMIN)
     assert response.status_code == 201, response.text
     metadata = {name: value for name, value in TIDES.items() if name != "text"}
@@ -134,7 +134,7 @@ def test_the_201_describes_the_write_even_when_a_delete_follows_at_once(
 def test_uploads_are_parsed_off_the_event_loop(
     admin: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parse = articles_route.article_from_upload
+    parse = service_module.article_from_upload
     parsed_on: list[str] = []
 
     def recording(*args: object) -> object:
@@ -145,7 +145,7 @@ def test_uploads_are_parsed_off_the_event_loop(
             parsed_on.append("a worker thread")
         return parse(*args)
 
-    monkeypatch.setattr(articles_route, "article_from_upload", recording)
+    monkeypatch.setattr(service_module, "article_from_upload", recording)
     page = (
         b"<html><body><h1>Quay reopens</h1><p>The quay at the harbour reopened on Monday after "
         b"three months of repairs to its old stone walls.</p></body></html>"

@@ -17,7 +17,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.index.store import IngestStatus
+from rag.models import IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 
@@ -84,7 +84,7 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def _server_service(port: int, index_dir: Path) -> RagService:
-    return RagService(make_settings(index_dir, chroma_host=HOST, chroma_port=port))
+    return RagService.from_settings(make_settings(index_dir, chroma_host=HOST, chroma_port=port))
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import hashlib
 import pytest
 
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.ingestion.reading import ArticleError, article_from_text, read_article
+from rag.errors import ArticleError
+from rag.ingestion.reading import article_from_text, read_article
 
 EXPECTED = {
     "000_85aa625414b9aaa7": {

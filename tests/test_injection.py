@@ -64,7 +64,7 @@ def generative(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> R
         openai_api_key="test",
         llm_max_retries=0,
     )
-    rag = RagService(settings)
+    rag = RagService.from_settings(settings)
     rag.ensure_corpus()
     rag.ingest([INJECTION])
     return rag
@@ -123,7 +123,7 @@ def extractive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RagSe
     settings = make_settings(
         tmp_path_factory.mktemp("injection-ext"), articles_dir=_articles_dir(tmp_path_factory)
     )
-    rag = RagService(settings)
+    rag = RagService.from_settings(settings)
     with TestClient(create_app(service=rag)) as client:
         yield rag, client
 

@@ -84,10 +84,10 @@ def test_evidence_reads_the_vocabulary(service: RagService) -> None:
 def test_a_lexical_index_behind_the_registry_is_brought_level_at_start(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "index", articles_dir=tmp_path)
     text = "The Zorblax turbine in Ohio feeds forty homes through the winter."
-    RagService(settings).ingest([Article(id="power", title="Grid", text=text)])
+    RagService.from_settings(settings).ingest([Article(id="power", title="Grid", text=text)])
     # As if the process died between the registry commit and the lexical one.
     shutil.rmtree(tmp_path / "index" / "news_lexical")
-    restarted = RagService(settings)
+    restarted = RagService.from_settings(settings)
     assert "zorblax" in restarted._retriever.vocabulary
     answer = restarted.ask("Where does the Zorblax turbine feed homes?")
     assert answer.answered and answer.citations[0].article_id == "power"

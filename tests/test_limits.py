@@ -159,7 +159,7 @@ def _model_client(fake_llm: FakeLLM, root: Path, **overrides: object) -> Iterato
         openai_api_key="test",
         **overrides,
     )
-    with TestClient(create_app(service=RagService(settings))) as client:
+    with TestClient(create_app(service=RagService.from_settings(settings))) as client:
         yield client
 
 

@@ -63,7 +63,9 @@ def test_request_id_is_echoed_or_made(client: TestClient) -> None:
 
 def test_log_lines_are_json_with_the_request_id(tmp_path: Path, log_lines: io.StringIO) -> None:
     (tmp_path / "articles").mkdir()
-    scratch = RagService(make_settings(tmp_path / "index", articles_dir=tmp_path / "articles"))
+    scratch = RagService.from_settings(
+        make_settings(tmp_path / "index", articles_dir=tmp_path / "articles")
+    )
     with TestClient(create_app(service=scratch)) as client:
         article = {"id": "kiln", "title": "Kiln", "text": "The kiln fired 300 bowls."}
         response = client.post("/v1/articles", json=article, headers={"X-Request-ID": "ingest-1"})

@@ -36,7 +36,9 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _indexed(tmp_path: Path) -> RagService:
-    rag = RagService(make_settings(tmp_path / "index", articles_dir=tmp_path / "articles"))
+    rag = RagService.from_settings(
+        make_settings(tmp_path / "index", articles_dir=tmp_path / "articles")
+    )
     text = "The Zorblax turbine feeds forty homes in Ohio every winter."
     rag.ingest([Article(id="grid", title="Grid", text=text)])
     return rag

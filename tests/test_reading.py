@@ -29,7 +29,7 @@ def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     root = tmp_path_factory.mktemp("pages")
     (root / "articles").mkdir()
     settings = make_settings(root / "index", articles_dir=root / "articles", api_key=KEY)
-    with TestClient(create_app(settings, service=RagService(settings))) as client:
+    with TestClient(create_app(settings, service=RagService.from_settings(settings))) as client:
         yield client
 
 

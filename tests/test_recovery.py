@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from rag.index.store import WRITE_BATCH, IngestStatus
-from rag.models import Article
+from rag.index.store import WRITE_BATCH
+from rag.models import Article, IngestStatus
 from rag.providers import build_chroma_client
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -58,7 +58,7 @@ CHILD = textwrap.dedent(
     indexing = logging.getLogger("rag.index.store")
     indexing.setLevel(logging.DEBUG)
     indexing.addHandler(StopHere())
-    service = RagService(Settings(_env_file=None, index_dir=index_dir))
+    service = RagService.from_settings(Settings(_env_file=None, index_dir=index_dir))
     for version in versions:
         service.index.ingest(_big_article(version))
     print("FINISHED", flush=True)
@@ -120,7 +120,7 @@ def test_kill_before_the_commit_leaves_no_trace(tmp_path: Path) -> None:
     # The first batch is on disk, unvouched.
     assert 0 < sum(hashes.values()) <= WRITE_BATCH
 
-    service = RagService(make_settings(index_dir))  # repair runs at start
+    service = RagService.from_settings(make_settings(index_dir))  # repair runs at start
     assert "turbines" not in service.index.ids()
     assert service.index._passages.get(where={"article_id": "turbines"})["ids"] == []
     assert service.index.all_passages() == []
@@ -139,7 +139,7 @@ def test_kill_after_the_commit_finishes_the_replacement(tmp_path: Path) -> None:
     # Committed: the registry names v2; v1's passages were not yet removed.
     assert len(hashes) == 2 and hashes[record["content_hash"]] == record["passages"]
 
-    service = RagService(make_settings(index_dir))
+    service = RagService.from_settings(make_settings(index_dir))
     new = _big_article("v2")
     _assert_whole(service, new)
     assert _stored(index_dir)[0] == Counter({record["content_hash"]: record["passages"]})
@@ -153,7 +153,8 @@ SECOND_WRITER = textwrap.dedent(
     from rag.models import Article
     from rag.service import RagService
 
-    service = RagService(Settings(_env_file=None, index_dir=sys.argv[1]))  # repairs: locks
+    # Starting repairs the index, which takes its lock.
+    service = RagService.from_settings(Settings(_env_file=None, index_dir=sys.argv[1]))
     print("READY", flush=True)
     sys.stdin.readline()  # the parent holds the lock now
     text = "The lighthouse at Cape Wrath was automated in 1998. " * 20
@@ -167,7 +168,7 @@ SECOND_WRITER = textwrap.dedent(
 def test_a_second_process_waits_for_the_write_lock(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     (tmp_path / "articles").mkdir()
-    service = RagService(make_settings(index_dir, articles_dir=tmp_path / "articles"))
+    service = RagService.from_settings(make_settings(index_dir, articles_dir=tmp_path / "articles"))
     child = subprocess.Popen(
         [sys.executable, "-c", SECOND_WRITER, str(index_dir)],
         stdin=subprocess.PIPE,
@@ -208,7 +209,7 @@ def test_a_second_process_waits_for_the_write_lock(tmp_path: Path) -> None:
 def rag(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     root = tmp_path_factory.mktemp("concurrency")
     (root / "articles").mkdir()
-    return RagService(make_settings(root / "index", articles_dir=root / "articles"))
+    return RagService.from_settings(make_settings(root / "index", articles_dir=root / "articles"))
 
 
 def test_concurrent_ingests_of_one_article_keep_one_copy(rag: RagService) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi import FastAPI, Header
 
-from rag.index.store import IndexUnavailableError
+from rag.errors import IndexUnavailableError
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -60,7 +60,7 @@ def test_an_endpoint_embeds_passages_sentences_and_questions(endpoint, tmp_path:
         embedding_api_key="sk-test-embeddings",
         embedding_model="fake-embed-1",
     )
-    rag = RagService(settings)
+    rag = RagService.from_settings(settings)
     text = (
         "The Quorvath beacon was lit on the north pier at dawn by harbour master Ewan Tully. "
         "Fishing boats followed it home through the fog."
@@ -72,6 +72,6 @@ def test_an_endpoint_embeds_passages_sentences_and_questions(endpoint, tmp_path:
     assert calls == [("fake-embed-1", 1, "Bearer sk-test-embeddings")]  # the question alone
     # Another model on the same index is refused; its own collection is fine.
     with pytest.raises(IndexUnavailableError, match="fake-embed-1"):
-        RagService(make_settings(tmp_path / "index", articles_dir=tmp_path))
+        RagService.from_settings(make_settings(tmp_path / "index", articles_dir=tmp_path))
     with pytest.raises(IndexUnavailableError, match="fake-embed-1"):
-        RagService(settings.model_copy(update={"embedding_model": "fake-embed-2"}))
+        RagService.from_settings(settings.model_copy(update={"embedding_model": "fake-embed-2"}))

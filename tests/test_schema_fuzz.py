@@ -29,7 +29,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
     articles.mkdir()
     for path in sorted(DEFAULT_ARTICLES_DIR.glob("*.txt"))[:2]:
         (articles / path.name).write_text(path.read_text())
-    rag = RagService(make_settings(root / "index", articles_dir=articles, api_key=KEY))
+    rag = RagService.from_settings(
+        make_settings(root / "index", articles_dir=articles, api_key=KEY)
+    )
     app = create_app(service=rag)
     with TestClient(app):  # runs the app's lifespan for the schema's calls
         yield schemathesis.openapi.from_asgi("/openapi.json", app)

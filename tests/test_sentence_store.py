@@ -44,7 +44,7 @@ def test_no_sentence_is_embedded_at_question_time(
 
 
 def test_replaced_and_deleted_articles_leave_no_sentence_records(tmp_path: Path) -> None:
-    rag = RagService(make_settings(tmp_path / "index", articles_dir=tmp_path))
+    rag = RagService.from_settings(make_settings(tmp_path / "index", articles_dir=tmp_path))
     text = " ".join(f"Line {n} says the ferry left at {n} o'clock sharp." for n in range(40))
     rag.ingest([Article(id="ferry", title="Ferry", text=text)])
     rag.ingest([Article(id="ferry", title="Ferry", text="The ferry was cancelled today.")])

@@ -11,14 +11,15 @@ from starlette.datastructures import UploadFile
 from api.deps import Service
 from api.limits import BODY_TOO_LARGE
 from api.security import AUTH_ERRORS, require_admin
-from rag.index.store import IngestStatus
-from rag.ingestion.reading import (
-    ArticleError,
-    UnsupportedFileTypeError,
-    article_from_create,
-    article_from_upload,
+from rag.models import (
+    AddedArticle,
+    ArticleCreate,
+    ArticleDetail,
+    ArticleId,
+    ArticleSummary,
+    IngestStatus,
 )
-from rag.models import ArticleCreate, ArticleDetail, ArticleId, ArticleSummary
+from rag.service import RagService
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -58,41 +59,26 @@ def _validated(fields: object) -> ArticleCreate:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
-async def _from_upload(request: Request) -> ArticleCreate:
+async def _add_upload(request: Request, service: RagService) -> AddedArticle:
     """An uploaded file; the form's other fields override the metadata read from it."""
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(422, detail="a multipart body needs a `file` field with the article")
     raw = await upload.read()
-    try:
-        # Parsing a large HTML page takes seconds of CPU: off the event loop.
-        article = await run_in_threadpool(
-            article_from_upload, upload.filename, upload.content_type, raw
-        )
-    except UnsupportedFileTypeError as exc:
-        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=str(exc)) from exc
-    except ArticleError as exc:
-        raise HTTPException(422, detail=str(exc)) from exc
     overrides = {name: form[name] for name in _UPLOAD_FIELDS if isinstance(form.get(name), str)}
-    return _validated({**article.model_dump(exclude_none=True), **overrides})
+    # Parsing a large HTML page takes seconds of CPU: off the event loop.
+    return await run_in_threadpool(
+        service.add_upload, upload.filename, upload.content_type, raw, overrides
+    )
 
 
-async def article_in_request(request: Request) -> ArticleCreate:
-    """The article in a JSON body or a multipart upload; any other body is a 415."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "multipart/form-data":
-        return await _from_upload(request)
-    if media_type != "application/json":
-        raise HTTPException(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail="send the article as application/json or as a multipart/form-data `file`",
-        )
+async def _add_json(request: Request, service: RagService) -> AddedArticle:
     try:
         body = await request.json()
     except ValueError as exc:
         raise HTTPException(422, detail=f"the body is not valid JSON: {exc}") from exc
-    return _validated(body)
+    return await run_in_threadpool(service.add_article, _validated(body))
 
 
 @router.post(
@@ -119,20 +105,23 @@ async def article_in_request(request: Request) -> ArticleCreate:
         }
     },
 )
-async def add_article(
-    article: Annotated[ArticleCreate, Depends(article_in_request)],
-    service: Service,
-    response: Response,
-) -> ArticleSummary:
+async def add_article(request: Request, service: Service, response: Response) -> AddedArticle:
     """Index an article (JSON, or an uploaded .txt/.md/.html `file`). Without an id, one is
     derived from the title and text. 201 when added or replaced, 200 when unchanged."""
-    indexed = article_from_create(article)
-    result = (await run_in_threadpool(service.ingest, [indexed]))[0]
-    if result.status == IngestStatus.unchanged:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        added = await _add_upload(request, service)
+    elif media_type == "application/json":
+        added = await _add_json(request, service)
+    else:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail="send the article as application/json or as a multipart/form-data `file`",
+        )
+    if added.status == IngestStatus.unchanged:
         response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"{router.prefix}/{result.article_id}"
-    # What was written, not a read-back: a DELETE may already have removed it again.
-    return ArticleSummary(**indexed.model_dump(exclude={"text"}), passages=result.passages)
+    response.headers["Location"] = f"{router.prefix}/{added.id}"
+    return added
 
 
 @router.delete(

@@ -2,19 +2,18 @@
 
 Passages are data, not instructions: the prompt fences each one and tells the model so.
 Marker rules (renumbering, invalid markers, uncited answers) live in `citing.MarkerStream`,
-shared by the streamed and the plain reply.
+which the service applies to the streamed and the plain reply alike.
 """
 
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 
 import openai
 
-from rag.answering.citing import NOT_COVERED, MarkerStream
+from rag.answering.citing import NOT_COVERED
 from rag.config import Settings
 from rag.errors import LLMTimeoutError, LLMUnavailableError
-from rag.models import Citation
 from rag.retrieval import RetrievedPassage
 
 SYSTEM_PROMPT = f"""You answer questions about news articles using only the numbered passages \
@@ -90,6 +89,8 @@ def _reply_text(response: object) -> str:
 
 
 class GenerativeAnswerer:
+    """One client per process, shared by every question; it is thread-safe."""
+
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._client = openai.OpenAI(**_client_options(settings))
@@ -101,41 +102,26 @@ class GenerativeAnswerer:
             "messages": messages,
         }
 
-    def answer(
-        self, question: str, passages: list[RetrievedPassage]
-    ) -> tuple[str, list[Citation], int]:
-        """The cited answer, or ('', []) when the model finds the passages do not cover it, and
-        how many of the model's sentences were left out as unsupported by what they cite."""
+    def reply(self, question: str, passages: list[RetrievedPassage]) -> str:
+        """The model's whole answer, in one response."""
         with _model_errors():
             response = self._client.chat.completions.create(
                 **self._request(build_messages(question, passages))
             )
-        markers = MarkerStream(passages)
-        markers.feed(_reply_text(response))
-        markers.close()
-        if not markers.answered:
-            return "", [], markers.dropped
-        return markers.text, markers.citations, markers.dropped
+        return _reply_text(response)
 
-    async def stream(
-        self, question: str, passages: list[RetrievedPassage]
-    ) -> AsyncGenerator[str, None]:
-        """The model's answer token by token; closing this iterator closes the model's stream.
-
-        A client per call: an async client belongs to the event loop that made it.
-        """
+    def stream(self, question: str, passages: list[RetrievedPassage]) -> Iterator[str]:
+        """The model's answer piece by piece; closing this iterator closes the model's stream."""
         with _model_errors():
-            async with openai.AsyncOpenAI(**_client_options(self._settings)) as client:
-                request = self._request(build_messages(question, passages))
-                async with await client.chat.completions.create(**request, stream=True) as chunks:
-                    async for chunk in chunks:
-                        if chunk.choices and chunk.choices[0].delta.content:
-                            yield chunk.choices[0].delta.content
+            request = self._request(build_messages(question, passages))
+            with self._client.chat.completions.create(**request, stream=True) as chunks:
+                for chunk in chunks:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        yield chunk.choices[0].delta.content
 
-    async def condense(self, conversation: list[tuple[str, str]]) -> str:
+    def condense(self, conversation: list[tuple[str, str]]) -> str:
         with _model_errors():
-            async with openai.AsyncOpenAI(**_client_options(self._settings)) as client:
-                response = await client.chat.completions.create(
-                    **self._request(condense_messages(conversation))
-                )
+            response = self._client.chat.completions.create(
+                **self._request(condense_messages(conversation))
+            )
         return _reply_text(response).splitlines()[0].strip()

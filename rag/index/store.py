@@ -30,7 +30,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -41,12 +40,12 @@ from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from rag.errors import ArticleNotFoundError, RagError
+from rag.errors import ArticleNotFoundError, IndexUnavailableError
 from rag.index.embedding import VectorModel
 from rag.index.lexical import LexicalIndex
 from rag.index.sentence_vectors import Sentences, SentenceStore
 from rag.ingestion.splitting import PassageSplitter
-from rag.models import Article, ArticleDetail, ArticleSummary
+from rag.models import Article, ArticleDetail, ArticleSummary, IngestResult, IngestStatus
 
 _COSINE = {"hnsw": {"space": "cosine"}}
 # The registry is only ever read by id, never searched: a constant one-number vector stands in
@@ -66,25 +65,6 @@ CHANGES_KEPT_S = 3600  # change records older than this are deleted
 STALE_NOTE_S = 600  # a journal note this old belongs to a dead writer (no write lasts so long)
 
 log = logging.getLogger(__name__)
-
-
-class IngestStatus(StrEnum):
-    added = "added"
-    updated = "updated"
-    unchanged = "unchanged"
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    article_id: str
-    status: IngestStatus
-    passages: int
-
-
-class IndexUnavailableError(RagError):
-    """The index cannot serve: its files are missing or damaged, or its server is down."""
-
-    status_code = 503
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from rag.errors import ArticleError, UnsupportedFileTypeError
 from rag.ingestion.cleaning import clean
 from rag.ingestion.extraction import extract_page, parse_page
 from rag.models import Article, ArticleCreate
@@ -25,14 +26,6 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # far more is no article page, and extraction time grows with the count (8.6 s for 120,000).
 MAX_PAGE_ELEMENTS = 30_000
 MAX_TEXT_CHARS = 500_000  # as for an article sent as JSON (`ArticleCreate.text`)
-
-
-class ArticleError(ValueError):
-    """An article that cannot be read; the message says why."""
-
-
-class UnsupportedFileTypeError(ArticleError):
-    """A file that is not .txt, .md or .html."""
 
 
 def _html_article(article_id: str, html: str) -> Article:
