@@ -23,6 +23,11 @@ def test_every_setting_is_documented() -> None:
     assert missing == []
 
 
+def test_every_setting_has_a_description() -> None:
+    undescribed = [name for name, field in Settings.model_fields.items() if not field.description]
+    assert undescribed == []
+
+
 def test_env_example_values_are_the_defaults() -> None:
     from_example = Settings(_env_file=ENV_EXAMPLE)
     assert from_example == Settings(_env_file=None)

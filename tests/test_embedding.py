@@ -3,9 +3,9 @@ graph is exported once."""
 
 import numpy as np
 import pytest
-from rag.components import onnx_export
 from sentence_transformers import SentenceTransformer
 
+from rag.index import onnx_export
 from rag.index.embedding import OnnxEmbedding, build_embed_model
 from rag.index.onnx_export import exported
 from tests.conftest import make_settings
