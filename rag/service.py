@@ -43,7 +43,6 @@ from rag.models import (
     ArticleSummary,
     ChatEvent,
     ChatMessage,
-    Citation,
     CitationEvent,
     DeltaEvent,
     DoneEvent,
@@ -71,6 +70,15 @@ def _passage(retrieved: RetrievedPassage) -> Passage:
         relevance=round(retrieved.relevance, 4),
         start=node.metadata["start"],
         end=node.metadata["end"],
+    )
+
+
+def _timings(started: float, retrieved_at: float) -> Timings:
+    finished = time.perf_counter()
+    return Timings(
+        retrieve_ms=round((retrieved_at - started) * 1000, 2),
+        answer_ms=round((finished - retrieved_at) * 1000, 2),
+        total_ms=round((finished - started) * 1000, 2),
     )
 
 
@@ -242,7 +250,8 @@ class RagService:
         bundle, retrieved, evidence = self._retrieve(query, top_k, articles)
         retrieved_at = time.perf_counter()
         mode, text, citations, dropped = self.mode, "", [], 0
-        yield SourcesEvent(query=query, mode=mode, passages=[_passage(p) for p in retrieved])
+        passages = [_passage(p) for p in retrieved]
+        yield SourcesEvent(query=query, mode=mode, passages=passages)
         if evidence.supported and self._generative:
             markers = MarkerStream(retrieved)
             try:
@@ -267,43 +276,24 @@ class RagService:
             for citation in citations:
                 yield CitationEvent(citation=citation)
                 yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))
-        answer = self._answer(
-            query, mode, text, citations, retrieved, started, retrieved_at, dropped
-        )
-        if not answer.answered:
-            yield DeltaEvent(text=NOT_COVERED_ANSWER)
-        yield DoneEvent(answer=answer)
-
-    @staticmethod
-    def _answer(
-        query: str,
-        mode: Mode,
-        text: str,
-        citations: list[Citation],
-        retrieved: list[RetrievedPassage],
-        started: float,
-        retrieved_at: float,
-        dropped: int,
-    ) -> Answer:
         answered = bool(citations)
-        finished = time.perf_counter()
-        timings = Timings(
-            retrieve_ms=round((retrieved_at - started) * 1000, 2),
-            answer_ms=round((finished - retrieved_at) * 1000, 2),
-            total_ms=round((finished - started) * 1000, 2),
-        )
+        timings = _timings(started, retrieved_at)
         logger.info(
             "answered", extra={"mode": str(mode), "answered": answered, **timings.model_dump()}
         )
-        return Answer(
-            answer=text if answered else NOT_COVERED_ANSWER,
-            answered=answered,
-            mode=mode,
-            query=query,
-            citations=citations if answered else [],
-            passages=[_passage(p) for p in retrieved],
-            timings=timings,
-            dropped=dropped,
+        if not answered:
+            yield DeltaEvent(text=NOT_COVERED_ANSWER)
+        yield DoneEvent(
+            answer=Answer(
+                answer=text if answered else NOT_COVERED_ANSWER,
+                answered=answered,
+                mode=mode,
+                query=query,
+                citations=citations if answered else [],
+                passages=passages,
+                timings=timings,
+                dropped=dropped,
+            )
         )
 
     # Articles
