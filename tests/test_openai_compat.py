@@ -253,6 +253,18 @@ def test_replies_hold_only_the_fields_the_service_fills(live_server: str) -> Non
     assert set(model) == {"id", "object", "created", "owned_by"}
 
 
+def test_schema_declares_every_failure_in_openai_shape(live_server: str) -> None:
+    paths = httpx.get(f"{live_server}/openapi.json").json()["paths"]
+    completions = paths["/v1/chat/completions"]["post"]["responses"]
+    for status in ("400", "404", "502", "504", "default"):
+        schema = completions[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+    not_found = completions["404"]["description"]
+    assert "model" in not_found and "`articles`" in not_found  # both causes, neither lost
+    listing = paths["/v1/models"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listing["schema"] == {"$ref": "#/components/schemas/ModelList"}
+
+
 def test_only_this_router_speaks_openai_errors(live_server: str) -> None:
     malformed = httpx.post(
         f"{live_server}/v1/chat/completions",

@@ -36,6 +36,13 @@ from api.openai_schema import (
     new_completion,
     sources_text,
 )
+from api.responses import (
+    INVALID_PARAMETERS,
+    OTHER_OPENAI_FAILURE,
+    QUESTION,
+    UNKNOWN_MODEL,
+    responses,
+)
 from rag.errors import RagError
 from rag.models import Answer, ChatEvent, DeltaEvent, DoneEvent, ErrorEvent
 
@@ -111,17 +118,6 @@ class OpenAIErrorRoute(APIRoute):
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], route_class=OpenAIErrorRoute)
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in {
-        400: "Invalid or unsupported parameters.",
-        404: "Unknown model or article id.",
-        502: "The language model failed (not streamed).",
-        504: "The language model did not answer in time (not streamed).",
-        "default": "Any other failure, in the same shape (this route never answers 422).",
-    }.items()
-}
-
 
 _MODEL = Model(id=MODEL_ID, object="model", created=MODEL_CREATED, owned_by="news-rag")
 
@@ -158,7 +154,7 @@ def list_models() -> ModelList:
     "/models/{model}",
     response_model=Model,
     response_model_exclude_unset=True,
-    responses={404: _ERRORS[404]},
+    responses=responses(UNKNOWN_MODEL, model=ErrorResponse),
 )
 def get_model(model: str) -> Model:
     _known_model(model)
@@ -230,7 +226,13 @@ async def _chunks(
             " Server-Sent Events ending in `data: [DONE]`.",
             "content": {"text/event-stream": {"itemSchema": _SSE_CHUNK}},
         },
-        **_ERRORS,
+        **responses(
+            INVALID_PARAMETERS,
+            UNKNOWN_MODEL,
+            *QUESTION,
+            OTHER_OPENAI_FAILURE,
+            model=ErrorResponse,
+        ),
     },
 )
 async def chat_completions(
