@@ -4,11 +4,6 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# For the OpenAPI schema of every route that takes a body.
-BODY_TOO_LARGE: dict[int | str, dict] = {
-    413: {"description": "The body is larger than RAG_MAX_BODY_BYTES."}
-}
-
 
 class BodySizeLimitMiddleware:
     """413 for bodies over `max_bytes`, whether announced by Content-Length or streamed."""

@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
-from api.limits import BODY_TOO_LARGE, BodySizeLimitMiddleware
+from api.limits import BodySizeLimitMiddleware
 from api.observability import RequestContextMiddleware, expose_metrics
-from api.ratelimit import RATE_LIMIT_ERRORS, RateLimit
+from api.ratelimit import RateLimit
+from api.responses import ADMIN_KEY, BODY_TOO_LARGE, RATE_LIMITED, responses
 from api.routes import articles, ask, chat, health, openai_compat, widget
 from api.routes.health import LivenessMiddleware
-from api.security import AUTH_ERRORS, guard_questions
+from api.security import guard_questions
 from rag.config import Settings, get_settings
 from rag.errors import RagError
 from rag.service import RagService
@@ -50,10 +51,10 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     Raises ValueError for a setting that cannot work (an unparsable rate limit)."""
     settings = settings or (service.settings if service else get_settings())
     question_guards = [Depends(guard_questions)]
-    question_errors = {**BODY_TOO_LARGE, **(AUTH_ERRORS if settings.protect_questions else {})}
+    question_errors = responses(BODY_TOO_LARGE, *(ADMIN_KEY if settings.protect_questions else ()))
     if settings.rate_limit:
         question_guards.insert(0, Depends(RateLimit(settings.rate_limit)))
-        question_errors = {**question_errors, **RATE_LIMIT_ERRORS}
+        question_errors = {**question_errors, **responses(RATE_LIMITED)}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

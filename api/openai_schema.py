@@ -2,7 +2,12 @@
 
 Requests are validated here, so that anything the service cannot honour (several choices,
 tools, JSON output, images) is refused with a message naming the parameter, while harmless
-sampling options are ignored.
+sampling options are ignored. Responses are the `openai` package's own models, extended with
+the citations; the package ships no pydantic model for requests (only TypedDicts).
+
+The package's models declare every field OpenAI may send. They are sent with only the fields
+set (`exclude_unset`), as the SDK's own `to_json` does, so a reply holds what the service fills
+in and not a null for each feature it lacks (audio, tool calls, moderation...).
 """
 
 import time
@@ -10,6 +15,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from openai.pagination import SyncPage
+from openai.types import ErrorObject, Model, chat
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from rag.models import ArticleFilter, ChatMessage, ChatRequest, Citation, Mode, TopK
@@ -163,76 +170,32 @@ class RagInfo(BaseModel):
     query: str = Field(description="What was searched (a follow-up made standalone).")
 
 
-class AssistantMessage(BaseModel):
-    role: Literal["assistant"] = "assistant"
-    content: str
-    refusal: None = None
+class ChatCompletion(chat.ChatCompletion):
+    """OpenAI's completion with the answer's sources; the SDK keeps the extra fields."""
 
-
-class Choice(BaseModel):
-    index: int = 0
-    message: AssistantMessage
-    logprobs: None = None
-    finish_reason: Literal["stop"] = "stop"
-
-
-class ChatCompletion(BaseModel):
-    id: str
-    object: Literal["chat.completion"] = "chat.completion"
-    created: int
-    model: str
-    choices: list[Choice]
-    usage: None = None
     citations: list[Citation] = Field(
         description="Extension: the source of every [n] marker in the content."
     )
     rag: RagInfo
 
 
-class ChunkDelta(BaseModel):
-    role: Literal["assistant"] | None = None
-    content: str | None = None
-
-
-class ChunkChoice(BaseModel):
-    index: int = 0
-    delta: ChunkDelta
-    finish_reason: Literal["stop"] | None = None
-
-
-class ChatCompletionChunk(BaseModel):
+class ChatCompletionChunk(chat.ChatCompletionChunk):
     """One streamed piece; the last one also carries `citations` and `rag`."""
 
-    id: str
-    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
-    created: int
-    model: str
-    choices: list[ChunkChoice]
-    citations: list[Citation] | None = None
+    citations: list[Citation] | None = Field(
+        default=None, description="Extension: the source of every [n] marker in the content."
+    )
     rag: RagInfo | None = None
 
 
-class ModelCard(BaseModel):
-    id: str
-    object: Literal["model"] = "model"
-    created: int
-    owned_by: str
-
-
-class ModelList(BaseModel):
-    object: Literal["list"] = "list"
-    data: list[ModelCard]
-
-
-class ErrorBody(BaseModel):
-    message: str
-    type: str
-    param: str | None = None
-    code: str | None = None
+class ModelList(SyncPage[Model]):
+    """The page `client.models.list()` parses, under a plain name in the schema."""
 
 
 class ErrorResponse(BaseModel):
-    error: ErrorBody
+    """OpenAI's error envelope: the SDK raises its exceptions from `error`."""
+
+    error: ErrorObject
 
 
 def new_completion() -> tuple[str, int]:

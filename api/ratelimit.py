@@ -13,10 +13,6 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-RATE_LIMIT_ERRORS: dict[int | str, dict] = {
-    429: {"description": "Too many requests from this client; retry after `Retry-After` seconds."}
-}
-
 
 class RateLimit:
     def __init__(self, limit: str) -> None:

@@ -18,11 +18,6 @@ bearer = HTTPBearer(
     description="The admin key (RAG_API_KEY), required when it is set.",
 )
 
-AUTH_ERRORS: dict[int | str, dict] = {
-    401: {"description": "The admin key is required and was not sent."},
-    403: {"description": "The admin key sent is wrong."},
-}
-
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -227,6 +228,41 @@ def test_unknown_model_and_article_are_openai_404s(sdk: OpenAI) -> None:
     assert "'gpt-4o'" in caught.value.message
     with pytest.raises(openai.NotFoundError, match="unknown article id: no_such_article"):
         ask(sdk, user(QUESTION), stream=True, extra_body={"articles": ["no_such_article"]})
+
+
+def test_replies_hold_only_the_fields_the_service_fills(live_server: str) -> None:
+    """The SDK's models declare every field OpenAI may send; the unused ones are not sent."""
+    body = {"model": MODEL, "messages": [user(QUESTION)]}
+    url = f"{live_server}/v1/chat/completions"
+    completion = httpx.post(url, json=body, timeout=60).json()
+    top = {"id", "object", "created", "model", "choices"}
+    assert set(completion) == top | {"usage", "citations", "rag"}
+    assert completion["usage"] is None
+    choice = completion["choices"][0]
+    assert set(choice) == {"index", "message", "logprobs", "finish_reason"}
+    assert set(choice["message"]) == {"role", "content", "refusal"}
+    assert set(completion["citations"][0]) == set(Citation.model_fields)
+    with httpx.stream("POST", url, json={**body, "stream": True}, timeout=60) as response:
+        lines = [line.removeprefix("data: ") for line in response.iter_lines() if line]
+    chunks = [json.loads(line) for line in lines[:-1]]
+    assert lines[-1] == "[DONE]"
+    assert all(set(chunk) == top for chunk in chunks[:-1])
+    assert set(chunks[-1]) == top | {"citations", "rag"}
+    assert chunks[-1]["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    model = httpx.get(f"{live_server}/v1/models/{MODEL}").json()
+    assert set(model) == {"id", "object", "created", "owned_by"}
+
+
+def test_schema_declares_every_failure_in_openai_shape(live_server: str) -> None:
+    paths = httpx.get(f"{live_server}/openapi.json").json()["paths"]
+    completions = paths["/v1/chat/completions"]["post"]["responses"]
+    for status in ("400", "404", "502", "504", "default"):
+        schema = completions[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+    not_found = completions["404"]["description"]
+    assert "model" in not_found and "`articles`" in not_found  # both causes, neither lost
+    listing = paths["/v1/models"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listing["schema"] == {"$ref": "#/components/schemas/ModelList"}
 
 
 def test_only_this_router_speaks_openai_errors(live_server: str) -> None:

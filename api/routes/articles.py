@@ -9,8 +9,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import Service
-from api.limits import BODY_TOO_LARGE
-from api.security import AUTH_ERRORS, require_admin
+from api.responses import (
+    ADMIN_KEY,
+    BODY_TOO_LARGE,
+    INVALID_ARTICLE,
+    NO_SUCH_ARTICLE,
+    UNREADABLE_MULTIPART,
+    UNSUPPORTED_ARTICLE_TYPE,
+    responses,
+)
+from api.security import require_admin
 from rag.models import (
     AddedArticle,
     ArticleCreate,
@@ -23,7 +31,6 @@ from rag.service import RagService
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
-_NOT_FOUND = {404: {"description": "No article has this id."}}
 _UPLOAD_FIELDS = ("id", "title", "publisher", "date", "author", "url")
 _UPLOAD_SCHEMA = {
     "type": "object",
@@ -43,7 +50,7 @@ def list_articles(service: Service) -> list[ArticleSummary]:
     return service.articles()
 
 
-@router.get("/{article_id}", response_model=ArticleDetail, responses=_NOT_FOUND)
+@router.get("/{article_id}", response_model=ArticleDetail, responses=responses(NO_SUCH_ARTICLE))
 def get_article(
     service: Service,
     article_id: str = Path(examples=["000_85aa625414b9aaa7"], max_length=128),
@@ -89,11 +96,13 @@ async def _add_json(request: Request, service: RagService) -> AddedArticle:
     responses={
         200: {"model": ArticleSummary, "description": "Already indexed with this content."},
         201: {"description": "Added, or replaced an article with the same id."},
-        400: {"description": "The multipart body cannot be parsed."},
-        **AUTH_ERRORS,
-        **BODY_TOO_LARGE,
-        415: {"description": "Neither JSON nor a .txt, .md or .html file."},
-        422: {"description": "The article is invalid; `detail` says why."},
+        **responses(
+            UNREADABLE_MULTIPART,
+            *ADMIN_KEY,
+            BODY_TOO_LARGE,
+            UNSUPPORTED_ARTICLE_TYPE,
+            INVALID_ARTICLE,
+        ),
     },
     openapi_extra={
         "requestBody": {
@@ -128,7 +137,7 @@ async def add_article(request: Request, service: Service, response: Response) ->
     "/{article_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
-    responses={**_NOT_FOUND, **AUTH_ERRORS},
+    responses=responses(NO_SUCH_ARTICLE, *ADMIN_KEY),
 )
 def delete_article(service: Service, article_id: Annotated[ArticleId, Path()]) -> None:
     """Remove an article and all its passages."""

@@ -6,12 +6,12 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import Service
-from api.routes.ask import QUESTION_ERRORS
+from api.responses import QUESTION, Responses, responses
 from rag.models import Answer, ChatEvent, ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
-_RESPONSES: dict[int | str, dict] = {
+_RESPONSES: Responses = {
     200: {
         "description": "The answer as JSON, or with `stream: true` as Server-Sent Events "
         "(`sources`, `citation`, `delta`, `done` or `error`; see docs/api.md).",
@@ -25,7 +25,7 @@ _RESPONSES: dict[int | str, dict] = {
             }
         },
     },
-    **QUESTION_ERRORS,
+    **responses(*QUESTION),
 }
 
 

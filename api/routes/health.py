@@ -3,6 +3,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import Service
+from api.responses import NOT_READY, responses
 
 router = APIRouter(tags=["health"])
 
@@ -28,9 +29,7 @@ class LivenessMiddleware:
         await self.app(scope, receive, send)
 
 
-@router.get(
-    "/readyz", responses={503: {"description": "The index is empty, damaged or unreachable."}}
-)
+@router.get("/readyz", responses=responses(NOT_READY))
 def readyz(service: Service) -> JSONResponse:
     """The index answers queries: a real, cheap query runs against it."""
     try:

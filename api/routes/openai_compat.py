@@ -14,28 +14,34 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.sse import EventSourceResponse, format_sse_event
+from openai.types import ErrorObject, Model
+from openai.types.chat import ChatCompletionMessage
+from openai.types.chat.chat_completion import Choice
+from openai.types.chat.chat_completion_chunk import Choice as ChunkChoice
+from openai.types.chat.chat_completion_chunk import ChoiceDelta
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException  # FastAPI raises this base class too
 
 from api.deps import Service
 from api.openai_schema import (
     MODEL_ID,
-    AssistantMessage,
     ChatCompletion,
     ChatCompletionChunk,
     ChatCompletionRequest,
-    Choice,
-    ChunkChoice,
-    ChunkDelta,
-    ErrorBody,
     ErrorResponse,
-    ModelCard,
     ModelList,
     RagInfo,
     describe_errors,
     first_param,
     new_completion,
     sources_text,
+)
+from api.responses import (
+    INVALID_PARAMETERS,
+    OTHER_OPENAI_FAILURE,
+    QUESTION,
+    UNKNOWN_MODEL,
+    responses,
 )
 from rag.errors import RagError
 from rag.models import Answer, ChatEvent, DeltaEvent, DoneEvent, ErrorEvent
@@ -65,7 +71,8 @@ def _error_body(
     status_code: int, message: str, param: str | None = None, code: str | None = None
 ) -> ErrorResponse:
     error_type = _ERROR_TYPES.get(status_code, "server_error" if status_code >= 500 else "error")
-    return ErrorResponse(error=ErrorBody(message=message, type=error_type, param=param, code=code))
+    error = ErrorObject(message=message, type=error_type, param=param, code=code)
+    return ErrorResponse(error=error)
 
 
 def _openai_error(
@@ -75,7 +82,7 @@ def _openai_error(
     code: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = _error_body(status_code, message, param, code).model_dump()
+    body = _error_body(status_code, message, param, code).model_dump(exclude_unset=True)
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
@@ -111,19 +118,8 @@ class OpenAIErrorRoute(APIRoute):
 
 router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], route_class=OpenAIErrorRoute)
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in {
-        400: "Invalid or unsupported parameters.",
-        404: "Unknown model or article id.",
-        502: "The language model failed (not streamed).",
-        504: "The language model did not answer in time (not streamed).",
-        "default": "Any other failure, in the same shape (this route never answers 422).",
-    }.items()
-}
 
-
-_MODEL = ModelCard(id=MODEL_ID, created=MODEL_CREATED, owned_by="news-rag")
+_MODEL = Model(id=MODEL_ID, object="model", created=MODEL_CREATED, owned_by="news-rag")
 
 
 def _known_model(model: str) -> None:
@@ -148,14 +144,19 @@ _SSE_CHUNK = {
 }
 
 
-@router.get("/models", response_model=ModelList)
+@router.get("/models", response_model=ModelList, response_model_exclude_unset=True)
 def list_models() -> ModelList:
     """The one model: the service itself."""
-    return ModelList(data=[_MODEL])
+    return ModelList(object="list", data=[_MODEL])
 
 
-@router.get("/models/{model}", response_model=ModelCard, responses={404: _ERRORS[404]})
-def get_model(model: str) -> ModelCard:
+@router.get(
+    "/models/{model}",
+    response_model=Model,
+    response_model_exclude_unset=True,
+    responses=responses(UNKNOWN_MODEL, model=ErrorResponse),
+)
+def get_model(model: str) -> Model:
     _known_model(model)
     return _MODEL
 
@@ -166,11 +167,15 @@ def _rag_info(answer: Answer) -> RagInfo:
 
 def _completion(answer: Answer, completion_id: str, created: int) -> ChatCompletion:
     content = answer.answer + sources_text(answer.citations)
+    message = ChatCompletionMessage(role="assistant", content=content, refusal=None)
+    choice = Choice(index=0, message=message, logprobs=None, finish_reason="stop")
     return ChatCompletion(
         id=completion_id,
+        object="chat.completion",
         created=created,
         model=MODEL_ID,
-        choices=[Choice(message=AssistantMessage(content=content))],
+        choices=[choice],
+        usage=None,  # the service counts no tokens
         citations=answer.citations,
         rag=_rag_info(answer),
     )
@@ -181,45 +186,53 @@ async def _chunks(
 ) -> AsyncIterator[bytes]:
     """The service's events as OpenAI chunks: role, the text, the sources, stop, [DONE]."""
 
-    def chunk(delta: ChunkDelta, last: Answer | None = None) -> bytes:
+    def chunk(delta: ChoiceDelta, last: Answer | None = None) -> bytes:
         """`finish_reason` is always sent; `citations` and `rag` only with the last chunk."""
         extra = {"citations": last.citations, "rag": _rag_info(last)} if last else {}
+        choice = ChunkChoice(index=0, delta=delta, finish_reason="stop" if last else None)
         piece = ChatCompletionChunk(
             id=completion_id,
+            object="chat.completion.chunk",
             created=created,
             model=MODEL_ID,
-            choices=[ChunkChoice(delta=delta, finish_reason="stop" if last else None)],
+            choices=[choice],
             **extra,
         )
-        data = piece.model_dump_json(exclude=None if last else {"citations", "rag"})
-        return format_sse_event(data_str=data)
+        return format_sse_event(data_str=piece.model_dump_json(exclude_unset=True))
 
-    yield chunk(ChunkDelta(role="assistant", content=""))
+    yield chunk(ChoiceDelta(role="assistant", content=""))
     async with aclosing(events):
         async for event in events:
             if isinstance(event, DeltaEvent):
-                yield chunk(ChunkDelta(content=event.text))
+                yield chunk(ChoiceDelta(content=event.text))
             elif isinstance(event, ErrorEvent):
                 error = _error_body(event.status, event.detail)
-                yield format_sse_event(data_str=error.model_dump_json())
+                yield format_sse_event(data_str=error.model_dump_json(exclude_unset=True))
                 return
             elif isinstance(event, DoneEvent):
                 if event.answer.citations:
-                    yield chunk(ChunkDelta(content=sources_text(event.answer.citations)))
-                yield chunk(ChunkDelta(), last=event.answer)
+                    yield chunk(ChoiceDelta(content=sources_text(event.answer.citations)))
+                yield chunk(ChoiceDelta(), last=event.answer)
     yield format_sse_event(data_str="[DONE]")
 
 
 @router.post(
     "/chat/completions",
     response_model=ChatCompletion,
+    response_model_exclude_unset=True,
     responses={
         200: {
             "description": "A `chat.completion`, or with `stream: true` `chat.completion.chunk`"
             " Server-Sent Events ending in `data: [DONE]`.",
             "content": {"text/event-stream": {"itemSchema": _SSE_CHUNK}},
         },
-        **_ERRORS,
+        **responses(
+            INVALID_PARAMETERS,
+            UNKNOWN_MODEL,
+            *QUESTION,
+            OTHER_OPENAI_FAILURE,
+            model=ErrorResponse,
+        ),
     },
 )
 async def chat_completions(
