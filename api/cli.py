@@ -305,7 +305,7 @@ def evaluate_questions(
             reports[suite.name] = evaluate(service, loaded[suite.name], top_k=top_k)
             mode = service.mode
     table = Table("metric", *reports, title=f"top {top_k}, {mode} mode")
-    for name in next(iter(reports.values())).metrics.model_fields:
+    for name in type(next(iter(reports.values())).metrics).model_fields:
         values = [getattr(report.metrics, name) for report in reports.values()]
         table.add_row(name, *(f"{v:.3f}" if isinstance(v, float) else str(v) for v in values))
     console.print(table)
