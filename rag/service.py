@@ -90,7 +90,7 @@ class RagService:
             fingerprint,
         )
         self.index.repair()
-        self._retriever = HybridRetriever(self.index, self._embed_model, self.settings.fusion_mode)
+        self._retriever = HybridRetriever(self.index, self.settings.fusion_mode)
         self._extractive = ExtractiveAnswerer()
         self._generative = (
             GenerativeAnswerer(self.settings) if self.settings.llm_configured else None
