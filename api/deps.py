@@ -7,7 +7,9 @@ from fastapi import Depends, Request
 from rag.service import RagService
 
 
-def get_service(request: Request) -> RagService:
+async def get_service(request: Request) -> RagService:
+    """Async, as every dependency that does no I/O: FastAPI runs a sync one in its threadpool,
+    a thread hand-off per request that costs more than the lookup."""
     return request.app.state.service
 
 

@@ -24,8 +24,9 @@ class RateLimit:
             ) from exc
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
-    def __call__(self, request: Request) -> None:
-        """A dependency: counts the request, or refuses it with 429 and `Retry-After`."""
+    async def __call__(self, request: Request) -> None:
+        """A dependency: counts the request, or refuses it with 429 and `Retry-After`. The
+        in-memory count takes microseconds, so it runs on the event loop, not in a thread."""
         client = request.client.host if request.client else "unknown"
         if self._limiter.hit(self.item, client):
             return

@@ -23,11 +23,12 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def require_admin(
+async def require_admin(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
-    """401 without the key, 403 with a wrong one; open when no key is configured."""
+    """401 without the key, 403 with a wrong one; open when no key is configured. Async (no
+    I/O), so FastAPI does not hand it to its threadpool."""
     expected = _settings(request).api_key
     if expected is None:
         return
@@ -41,10 +42,10 @@ def require_admin(
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="the admin key is wrong")
 
 
-def guard_questions(
+async def guard_questions(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:
     """The admin key on question endpoints, only when `protect_questions` is set."""
     if _settings(request).protect_questions:
-        require_admin(request, credentials)
+        await require_admin(request, credentials)

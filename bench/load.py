@@ -4,7 +4,10 @@ Without --url it starts `rag serve` (extractive mode, a fresh index of the defau
 on a free 127.0.0.1 port in a child process, waits until it is ready, and stops it at the end.
 Each client sends the project's questions (tests/data/questions.jsonl) in turn, one request at
 a time, after one uncounted pass over all of them; the figures are what the clients observed:
-throughput, latency percentiles, errors.
+throughput, latency percentiles, errors. For a service it started, it also prints the CPU the
+service spent per answer and how many cores that kept busy: on a shared machine throughput
+follows what other jobs leave, CPU per answer much less. The load average (1 minute) is
+printed before and after.
 
     python bench/load.py [--clients 8] [--seconds 30] [--endpoint ask|chat] [--url URL]
 """
@@ -25,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).parent.parent
 QUESTIONS = ROOT / "tests" / "data" / "questions.jsonl"
@@ -37,8 +41,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _served() -> Iterator[str]:
-    """`rag serve` in a child process over a throwaway index; yields its base URL."""
+def _served() -> Iterator[tuple[str, psutil.Process]]:
+    """`rag serve` in a child process over a throwaway index; yields its base URL and
+    process."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as index_dir:
         env = {
@@ -68,7 +73,7 @@ def _served() -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the service did not start")
                 time.sleep(0.5)
-            yield base_url
+            yield base_url, psutil.Process(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -103,7 +108,20 @@ async def _client(
             outcomes[type(exc).__name__] += 1
 
 
-async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> None:
+def _cpu_seconds(process: psutil.Process | None) -> float:
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+async def _run(
+    base_url: str,
+    endpoint: str,
+    clients: int,
+    seconds: float,
+    server: psutil.Process | None = None,
+) -> None:
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
@@ -117,6 +135,8 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
         await asyncio.gather(*(warm_up(question) for question in questions))
         latencies: list[float] = []
         outcomes: Counter = Counter()
+        load_before = os.getloadavg()[0]
+        cpu_before = _cpu_seconds(server)
         started = time.monotonic()
         await asyncio.gather(
             *(
@@ -125,6 +145,7 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
             )
         )
         elapsed = time.monotonic() - started
+        cpu = _cpu_seconds(server) - cpu_before
     total = sum(outcomes.values())
     errors = total - outcomes["200"]
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
@@ -135,6 +156,12 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
         f"p99 {cuts[98] * 1000:.0f}, max {max(latencies, default=0) * 1000:.0f}"
     )
     print(f"statuses: {dict(sorted(outcomes.items()))}")
+    if server is not None and total:
+        print(
+            f"service CPU per answer {cpu / total * 1000:.1f} ms, "
+            f"{cpu / elapsed:.2f} cores busy on average"
+        )
+    print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
 def main() -> None:
@@ -147,8 +174,8 @@ def main() -> None:
     if args.url:
         asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
         return
-    with _served() as base_url:
-        asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds))
+    with _served() as (base_url, server):
+        asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds, server))
 
 
 if __name__ == "__main__":

@@ -8,17 +8,21 @@ write in progress is never seen.
 """
 
 import re
-from collections.abc import Mapping
+import sys
 from dataclasses import dataclass
 
 import numpy as np
-from llama_index.core import VectorStoreIndex
-from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
-from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+from llama_index.core.vector_stores import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+from llama_index.core.vector_stores.types import BasePydanticVectorStore
 
 from rag.index.lexical import LexicalSnapshot, Vocabulary
 from rag.index.store import ArticleIndex
@@ -31,44 +35,80 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-class _LexicalRetriever(BaseRetriever):
-    """BM25 from one lexical snapshot, narrowed to some articles, cut to the top k."""
+@dataclass(kw_only=True)
+class _Question(QueryBundle):
+    """A question with what both sides read for it, so one fusion retriever, built once,
+    serves every question at the same time: the lexical snapshot, how many candidates each
+    side keeps, and the articles asked about (None: all)."""
 
-    def __init__(
-        self,
-        index: ArticleIndex,
-        snapshot: LexicalSnapshot,
-        top_k: int,
-        article_ids: set[str] | None,
-    ) -> None:
+    snapshot: LexicalSnapshot
+    candidates: int
+    article_ids: set[str] | None
+
+
+def _asked(query_bundle: QueryBundle) -> _Question:
+    assert isinstance(query_bundle, _Question), "only HybridRetriever queries these retrievers"
+    return query_bundle
+
+
+class _LexicalRetriever(BaseRetriever):
+    """BM25 from the question's lexical snapshot, narrowed to its articles, cut to the top k."""
+
+    def __init__(self, index: ArticleIndex) -> None:
         super().__init__()
-        self._index, self._snapshot = index, snapshot
-        self._top_k, self._article_ids = top_k, article_ids
+        self._index = index
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        found = self._snapshot.search(
-            self._index.lexical.schema, query_bundle.query_str, self._top_k, self._article_ids
+        question = _asked(query_bundle)
+        found = question.snapshot.search(
+            self._index.lexical.schema,
+            question.query_str,
+            question.candidates,
+            question.article_ids,
         )
         return [NodeWithScore(node=node, score=score) for node, score in found if score > 0]
 
 
 class _VouchedRetriever(BaseRetriever):
-    """Dense hits of the article versions a lexical snapshot holds, cut to the top k: a
-    version still being written, or already replaced, is dropped."""
+    """Dense hits of the article versions the question's lexical snapshot holds, cut to the
+    top k: a version still being written, or already replaced, is dropped. The vector store is
+    queried directly: a retriever per question would cost more Python than the search."""
 
-    def __init__(self, dense: BaseRetriever, versions: Mapping[str, str], top_k: int) -> None:
+    def __init__(self, store: BasePydanticVectorStore) -> None:
         super().__init__()
-        self._dense, self._versions, self._top_k = dense, versions, top_k
+        self._store = store
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        question = _asked(query_bundle)
+        wanted = question.article_ids
+        filters = (
+            MetadataFilters(
+                filters=[
+                    MetadataFilter(
+                        key="article_id", operator=FilterOperator.IN, value=sorted(wanted)
+                    )
+                ]
+            )
+            if wanted
+            else None
+        )
+        found = self._store.query(
+            VectorStoreQuery(
+                query_embedding=question.embedding,
+                # Twice as many as kept: room for the passages of a version being replaced.
+                similarity_top_k=2 * question.candidates,
+                filters=filters,
+            )
+        )
+        versions = question.snapshot.versions
         kept = []
-        for hit in self._dense.retrieve(query_bundle):
-            meta = hit.node.metadata  # empty for a passage deleted while the query ran
-            if "article_id" in meta and self._versions.get(meta["article_id"]) == meta.get(
+        for node, similarity in zip(found.nodes or [], found.similarities or [], strict=True):
+            meta = node.metadata  # empty for a passage deleted while the query ran
+            if "article_id" in meta and versions.get(meta["article_id"]) == meta.get(
                 "content_hash"
             ):
-                kept.append(hit)
-        return kept[: self._top_k]
+                kept.append(NodeWithScore(node=node, score=similarity))
+        return kept[: question.candidates]
 
 
 @dataclass(frozen=True)
@@ -83,11 +123,15 @@ class RetrievedPassage:
 
 
 class HybridRetriever:
-    def __init__(self, index: ArticleIndex, embed_model: BaseEmbedding, fusion_mode: str) -> None:
+    def __init__(self, index: ArticleIndex, fusion_mode: str) -> None:
         self._index = index
-        self._fusion_mode = fusion_mode
-        self._vector_index = VectorStoreIndex.from_vector_store(
-            index.vector_store, embed_model=embed_model
+        self._fusion = QueryFusionRetriever(
+            [_VouchedRetriever(index.vector_store), _LexicalRetriever(index)],
+            mode=FUSION_MODES(fusion_mode),
+            similarity_top_k=sys.maxsize,  # every fused passage; each question cuts its own
+            num_queries=1,  # no query rewriting, so the language model is never called here
+            use_async=False,
+            llm=MockLLM(),
         )
 
     @property
@@ -102,33 +146,14 @@ class HybridRetriever:
         snapshot = self._index.lexical.snapshot()
         if not snapshot.versions:
             return []
-        wanted = set(article_ids) if article_ids else None
-        filters = (
-            MetadataFilters(
-                filters=[
-                    MetadataFilter(
-                        key="article_id", operator=FilterOperator.IN, value=sorted(wanted)
-                    )
-                ]
-            )
-            if wanted
-            else None
+        asked = _Question(
+            question.query_str,
+            embedding=question.embedding,
+            snapshot=snapshot,
+            candidates=max(top_k, 10),
+            article_ids=set(article_ids) if article_ids else None,
         )
-        candidates = max(top_k, 10)
-        # Twice as many dense hits as kept: room for the passages of a version being replaced.
-        dense = self._vector_index.as_retriever(similarity_top_k=2 * candidates, filters=filters)
-        fusion = QueryFusionRetriever(
-            [
-                _VouchedRetriever(dense, snapshot.versions, candidates),
-                _LexicalRetriever(self._index, snapshot, candidates, wanted),
-            ],
-            mode=FUSION_MODES(self._fusion_mode),
-            similarity_top_k=top_k,
-            num_queries=1,  # no query rewriting, so the language model is never called here
-            use_async=False,
-            llm=MockLLM(),
-        )
-        fused = fusion.retrieve(question)
+        fused = self._fusion.retrieve(asked)[:top_k]
         return self._with_relevance(question, fused)
 
     def _with_relevance(

@@ -141,7 +141,7 @@ class RagService:
             settings,
             embed_model=embed_model,
             index=index,
-            retriever=HybridRetriever(index, embed_model, settings.fusion_mode),
+            retriever=HybridRetriever(index, settings.fusion_mode),
             generative=providers.build_generative(settings),
         )
 
