@@ -33,7 +33,10 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # Words that stand for a subject named earlier: such a sentence is quoted with the one before.
-_PERSONAL = re.compile(r"^[\"“‘']?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+# Also after an opening phrase: 'In November last year, he mocked...'.
+_PERSONAL = re.compile(
+    r"^[\"“‘']?(?:[^,\"“”]{1,40},\s+)?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE
+)
 # 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
 _IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNORECASE)
 _NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")

@@ -7,9 +7,10 @@ or whose best passage is barely related, is declined before any answer is writte
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
+from lemminflect import getAllLemmas
 from llama_index.core.utils import globals_helper
 
 from rag.lexical import Vocabulary
@@ -30,8 +31,9 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
 # Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
 INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
-# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
-_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
+# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?', with
+# the number of a model or an edition: 'Grok 2', 'Windows 11'.
+_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?")
 # Capitalised without being names: question words and a sentence's usual first words.
 _NOT_NAMES = set(
     [
@@ -110,7 +112,7 @@ _TYPE_CUES = (
                                  re.I)),
     (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
                                       r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
-                                      r"|add|mean|call)\b", re.I)),
+                                      r"|add|mean|call|reply|respond|answer|react)\b", re.I)),
     (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
                                   re.I)),
 )  # fmt: skip
@@ -126,9 +128,17 @@ def _stopwords() -> frozenset[str]:
     return frozenset(globals_helper.stopwords)
 
 
+@lru_cache(maxsize=65_536)
+def _lemma(word: str) -> str:
+    """The dictionary form, a verb's first: a stemmer alone keeps 'led' apart from 'leads'
+    and 'ran' from 'runs'."""
+    lemmas = getAllLemmas(word)
+    return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
+
+
 def content_stems(text: str) -> set[str]:
-    """Stemmed words that carry meaning (no stop words)."""
-    kept = [w for w in words(text) if w not in _stopwords()]
+    """Stemmed dictionary forms of the words that carry meaning (no stop words)."""
+    kept = [_lemma(w) for w in words(text) if w not in _stopwords()]
     return set(_stemmer().stemWords(kept))
 
 

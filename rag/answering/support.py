@@ -94,7 +94,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(?:said|says|say|told|tells|wrote|writes|according to|claimed|argued|warned"
-                r"|added|stated|called|described|asserted|insisted|noted|explained)\b"
+                r"|added|stated|called|described|asserted|insisted|noted|explained|replied"
+                r"|responded|answered)\b"
             ),
             1.0,
         ),
@@ -210,6 +211,9 @@ def need(question: str) -> Need:
     return Need(question, asked, answer_type(question), relation)
 
 
+_JOINED = re.compile(r"[\s‐‑–-]+")
+
+
 def _name_in(name: str, text: str) -> bool:
     """The whole name (or its singular: 'H100' for 'H100s'), a part of it that only a name has
     ('H100' of 'H100 GPU'), or, for a name of capitalised words, its last word as written
@@ -218,6 +222,9 @@ def _name_in(name: str, text: str) -> bool:
     name = name.replace(".", "")
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
+    if _JOINED.sub("", name.lower()) in _JOINED.sub("", lowered):
+        return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
+
     parts = name.split()
     if len(parts) < 2:
         return False
