@@ -18,6 +18,9 @@ SENTENCE_RULES = 1
 _MIN_WORDS = 4
 # How a sentence ends; a line that ends otherwise is a heading, a label or a menu item.
 _TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$|[\"”’]$")
+# A list item: a bullet and a space. One of a few words is a menu entry, not a key point.
+_LIST_ITEM = re.compile(r"^[-–•*]\s+\w")
+_MIN_LIST_ITEM_WORDS = 6
 # Captions, credits, bylines and page furniture, as English news sites write them.
 _FURNITURE = re.compile(
     r"^(?:image|photo|media|video|picture)\s+(?:caption|credit|source)"
@@ -62,12 +65,17 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def quotable(sentence: str) -> bool:
-    """A sentence that states something: not a question, heading, caption, byline or menu."""
+    """A sentence that states something: not a question, heading, caption, byline or menu.
+    A key-point list item ('- Pending a $1 billion order from X') states something without
+    closing punctuation."""
     sentence = sentence.strip()
+    closed = bool(_TERMINAL.search(sentence)) or (
+        bool(_LIST_ITEM.match(sentence)) and len(sentence.split()) > _MIN_LIST_ITEM_WORDS
+    )
     return (
         len(sentence.split()) >= _MIN_WORDS
         and not sentence.rstrip("\"”’' ").endswith("?")
-        and bool(_TERMINAL.search(sentence))
+        and closed
         and not _FURNITURE.search(sentence)
     )
 

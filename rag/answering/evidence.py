@@ -25,7 +25,7 @@ _KEY_TERM = re.compile(
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # The thing counted in 'how many X': if the corpus never names X, it cannot count it.
-_COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
+COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
@@ -186,7 +186,7 @@ def assess(
 ) -> Evidence:
     if not passages:
         return Evidence(False, "no passage was retrieved")
-    terms = key_terms(question) + _COUNTED.findall(question)
+    terms = key_terms(question) + COUNTED.findall(question)
     missing = [term for term in terms if not all(_known(w, vocabulary) for w in words(term))]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")

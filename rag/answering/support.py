@@ -9,9 +9,12 @@ check their quotes with this; a passage that is merely on topic does not pass.
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+
+import pycountry
 
 from rag.answering.evidence import (
+    COUNTED,
     INNER_CAPITAL,
     AnswerType,
     answer_type,
@@ -27,6 +30,17 @@ _DAY = (
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|hundred|dozen|dozens|hundreds|thousands|millions"
+)
+# A count and what it counts, a few words apart: '10 data center buildings', 'four years'.
+_COUNT = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+[\w-]+){{1,3}})",
+    re.IGNORECASE,
+)
+# How fully another amount answers 'how many X' when no count of X is found.
+_OTHER_COUNT = 0.5
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -42,12 +56,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            re.compile(
-                r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
-                r"|thirty|forty|fifty|hundred|dozen|dozens|hundreds|thousands|millions|once"
-                r"|twice)\b",
-                re.IGNORECASE,
-            ),
+            re.compile(rf"\b(?:{_NUMBER_WORDS}|once|twice)\b", re.IGNORECASE),
             0.6,
         ),
     ],
@@ -115,7 +124,7 @@ _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
     "according article articles report reported say said says tell told mention mentioned "
     "describe described happen happened thing things people one ones new also kind type "
-    "name named give given number amount total"
+    "name named give given number amount total year month week day time last next ago"
 )
 
 
@@ -131,6 +140,12 @@ class Need:
     @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(content_stems(self.question))
+
+    @cached_property
+    def counted(self) -> str | None:
+        """What 'how many' counts ('years' of 'Over how many years...?'), as a stem."""
+        match = COUNTED.search(self.question)
+        return next(iter(content_stems(match.group(1))), None) if match else None
 
 
 # Last words that name no one in particular: 'Stargate Project' is known by 'Stargate'.
@@ -180,14 +195,34 @@ _GENERIC_NOUNS = frozenset(
 _YEAR = re.compile(r"^(?:1[89]|20)\d{2}$")
 
 # Capitalised without naming what the evidence must name: months, days, nationalities.
-_NOT_REQUIRED = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS}|[A-Z][a-z]+(?:ian|ean|an|ese|ish|i))$")
+_CALENDAR_NAME = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS})$")
+_DEMONYM = re.compile(r"^([A-Z][a-z]{2,}?)(?:ian|ean|an|ese|ish|i)$")
+
+
+@cache
+def _country_prefixes() -> frozenset[str]:
+    """The first three and four letters of each word of the world's country names
+    (ISO 3166)."""
+    found = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            for word in re.findall(r"[a-z]{4,}", getattr(country, attribute, "").lower()):
+                found |= {word[:3], word[:4]}
+    return frozenset(found)
+
+
+def _nationality(word: str) -> bool:
+    """'Korean', 'Swedish', 'Israeli': a country's name with a demonym's ending. 'Altman' and
+    'Morgan' only end like one."""
+    match = _DEMONYM.match(word)
+    return bool(match) and match.group(1)[:4].lower() in _country_prefixes()
 
 
 def _required(name: str) -> str | None:
     """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February'
     or a year, which the article's date often gives instead of its text."""
     head = name.split("-")[0] if "-" in name and " " not in name else name
-    if len(head) < 2 or _NOT_REQUIRED.match(head) or _YEAR.match(head):
+    if len(head) < 2 or _CALENDAR_NAME.match(head) or _nationality(head) or _YEAR.match(head):
         return None
     return head
 
@@ -246,6 +281,12 @@ def fact_strength(asked: Need, text: str) -> float:
         return 1.0
     question = asked.question.lower()
     asked_words = set(re.findall(r"\w+", question))
+    if asked.counted:
+        # 'How many years?' is answered by a count of years: another amount only in part.
+        counts = (content_stems(m.group(1)) for m in _COUNT.finditer(text))
+        if any(asked.counted in found for found in counts):
+            return 1.0
+        kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
