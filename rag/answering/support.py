@@ -292,7 +292,10 @@ def fact_strength(asked: Need, text: str) -> float:
             found = match.group().lower()
             if found in question:
                 continue
-            if asked.kind is AnswerType.person and asked_words & set(re.findall(r"\w+", found)):
+            # The person asked about is not the answer; a title before a name ('Interior
+            # Minister Wolfgang Peschorn') may repeat the question's words.
+            surname = re.sub(r"['’]s$", "", found).split()[-1]
+            if asked.kind is AnswerType.person and surname in asked_words:
                 continue
             return strength
     return 0.0
