@@ -142,7 +142,16 @@ def content_stems(text: str) -> set[str]:
     return set(_stemmer().stemWords(kept))
 
 
+# An opening clause before the question proper: 'When asked about X, what did Y say?'.
+_OPENING_CLAUSE = re.compile(
+    r"^\s*(?:when|if|after|before|while|as|once)\b[^,?]{1,100},\s*"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> AnswerType:
+    question = _OPENING_CLAUSE.sub("", question)
     for kind, cue in _TYPE_CUES:
         if cue.search(question):
             return kind

@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
             + 0.15 * relation_overlap(asked, unit.text)
             + 0.1 * named
             + 0.2 * fact
-            + 0.05 / (1 + unit.rank)
+            + 0.1 / (1 + unit.rank)
         )
 
     @classmethod

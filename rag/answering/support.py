@@ -192,7 +192,8 @@ _GENERIC_NOUNS = frozenset(
         "network",
     ]
 )
-_YEAR = re.compile(r"^(?:1[89]|20)\d{2}$")
+# A figure the question gives ('Nadella's $80 billion') is context, not a name to carry.
+_FIGURE_NAME = re.compile(r"^[$€£¥₩]?\d[\d,.]*$")
 
 # Capitalised without naming what the evidence must name: months, days, nationalities.
 _CALENDAR_NAME = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS})$")
@@ -222,7 +223,12 @@ def _required(name: str) -> str | None:
     """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February'
     or a year, which the article's date often gives instead of its text."""
     head = name.split("-")[0] if "-" in name and " " not in name else name
-    if len(head) < 2 or _CALENDAR_NAME.match(head) or _nationality(head) or _YEAR.match(head):
+    if (
+        len(head) < 2
+        or _CALENDAR_NAME.match(head)
+        or _nationality(head)
+        or _FIGURE_NAME.match(head)
+    ):
         return None
     return head
 
@@ -265,6 +271,10 @@ def _name_in(name: str, text: str) -> bool:
         return False
     if any(INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
         return True
+    if all(p[:1].isupper() for p in parts) and re.search(
+        r"\b" + r"\.?".join(p[0] for p in parts) + r"\b", text
+    ):
+        return True  # its initials: 'U.S.' for 'United States', 'EU' for 'European Union'
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
 
