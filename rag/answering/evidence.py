@@ -92,7 +92,7 @@ class AnswerType(StrEnum):
     other = "other"
 
 
-_ROLES = (
+ROLES = (
     r"person|people|executive|ceo|chairman|chairwoman|founder|co-founder|president|director"
     r"|prosecutor|official|minister|spokesman|spokeswoman|spokesperson|judge|lawyer|attorney"
     r"|coach|player|actor|actress|singer|author|writer|reporter|journalist|scientist"
@@ -105,7 +105,7 @@ _TYPE_CUES = (
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
                                    r"age|cost|size|total)\b", re.I)),
     (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|led|leads|said)\b|\b(which|what)"
-                                   rf"(\s+[\w-]+){{0,2}}?\s+({_ROLES})s?\b"
+                                   rf"(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",

@@ -36,7 +36,7 @@ _RUNNER_UP = 0.95
 # How many sentences back a pronoun's subject is looked for.
 _LOOK_BACK = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
-_RELATION_BY_MEANING = 0.65
+_RELATION_BY_MEANING = 0.62
 
 
 @dataclass(frozen=True)

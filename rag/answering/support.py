@@ -16,6 +16,7 @@ import pycountry
 from rag.answering.evidence import (
     COUNTED,
     INNER_CAPITAL,
+    ROLES,
     AnswerType,
     answer_type,
     content_stems,
@@ -68,6 +69,11 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
                 r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
                 r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
             ),
+            1.0,
+        ),
+        (
+            # One word after the role that names it: 'its investor, Amazon', 'CEO Nadella'.
+            re.compile(rf"\b(?i:{ROLES})s?,?\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+"),
             1.0,
         ),
         (
