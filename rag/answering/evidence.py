@@ -89,6 +89,7 @@ class AnswerType(StrEnum):
     time = "time"
     place = "place"
     statement = "statement"
+    reason = "reason"
     other = "other"
 
 
@@ -113,6 +114,8 @@ _TYPE_CUES = (
     (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
                                       r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
                                       r"|add|mean|call|reply|respond|answer|react)\b", re.I)),
+    (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
+                                   r"(for|why|behind)\b", re.I)),
     (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
                                   re.I)),
 )  # fmt: skip

@@ -115,6 +115,19 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
     ],
+    AnswerType.reason: [
+        (
+            re.compile(
+                r"\b(?:because|due to|owing to|as a result|result of|in order to|so that|therefore"
+                r"|reasons?|why|opposed|objected|conflicted|disagreed|refused|rejected|frustrated"
+                r"|concerns? (?:about|over|that)|led to|caused|blamed)\b",
+                re.IGNORECASE,
+            ),
+            1.0,
+        ),
+        (re.compile(r"\b(?:after|amid|over|following|since)\b", re.IGNORECASE), 0.5),
+        (re.compile(r"\w"), 0.3),  # a reason may be stated without a marker: ranked lower
+    ],
     AnswerType.place: [
         (
             re.compile(
