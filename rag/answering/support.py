@@ -141,7 +141,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
-    "according article articles report reported say said says tell told mention mentioned "
+    "according article articles report reported say said says tell told mention mentioned reply "
+    "respond answer react "
     "describe described happen happened thing things people one ones new also kind type "
     "name named give given number amount total year month week day time last next ago"
 )
