@@ -4,7 +4,7 @@ and the documentation's own example questions asked of the real service."""
 import pytest
 
 from rag.answering.evidence import AnswerType, answer_type, content_stems
-from rag.answering.support import fact_strength, missing_names, need
+from rag.answering.support import fact_strength, missing_names, need, question_parts
 from rag.lexical import _query_stems
 from rag.sentences import leans_back, quotable
 from rag.service import RagService
@@ -115,3 +115,10 @@ def test_documented_example_questions_are_answered(
 
 def test_documented_question_the_articles_do_not_answer_is_declined(service: RagService) -> None:
     assert not service.ask("What did Angela Merkel say about xAI?").answered
+
+
+def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_question() -> None:
+    shared = "In what kind of court, and in which state, was the hearing scheduled?"
+    assert question_parts(shared) == [shared]
+    two = "Which firm led the talks, and how much did Musk offer?"
+    assert question_parts(two) == ["Which firm led the talks", "how much did Musk offer?"]

@@ -260,9 +260,17 @@ _SECOND_QUESTION = re.compile(
 )
 
 
+# A question word and a few words before a comma: 'in which state,' of 'In what court, and in
+# which state, was X heard?' shares the rest of the question with the part before it.
+_SHARED_REST = re.compile(r"^[\w\s'’-]{1,40},")
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a question asks, each to be answered with its own evidence."""
-    return [part for part in _SECOND_QUESTION.split(question) if part.strip()]
+    parts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
+    if any(_SHARED_REST.match(part) for part in parts[1:]):
+        return [question]
+    return parts
 
 
 def need(question: str) -> Need:
