@@ -240,8 +240,9 @@ def _nationality(word: str) -> bool:
 
 
 def _required(name: str) -> str | None:
-    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February'
-    or a year, which the article's date often gives instead of its text."""
+    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February' or a
+    year, which the article's date often gives instead of its text, for a figure the question
+    gives, or for a nationality ('Swedish prosecutors' may be 'Sweden's prosecutors')."""
     head = name.split("-")[0] if "-" in name and " " not in name else name
     if (
         len(head) < 2
@@ -293,7 +294,6 @@ def _name_in(name: str, text: str) -> bool:
         return True
     if _JOINED.sub("", name.lower()) in _JOINED.sub("", lowered):
         return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
-
     parts = name.split()
     if len(parts) < 2:
         return False
@@ -309,6 +309,10 @@ def _name_in(name: str, text: str) -> bool:
 
 def missing_names(asked: Need, text: str) -> list[str]:
     return [name for name in asked.names if not _name_in(name, text)]
+
+
+def _surname(name: str) -> str:
+    return re.sub(r"['’]s$", "", name).split()[-1]
 
 
 def fact_strength(asked: Need, text: str) -> float:
@@ -332,8 +336,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
-            surname = re.sub(r"['’]s$", "", found).split()[-1]
-            if asked.kind is AnswerType.person and surname in asked_words:
+            if asked.kind is AnswerType.person and _surname(found) in asked_words:
                 continue
             return strength
     return 0.0
