@@ -101,6 +101,8 @@ EXAMPLES = [
     ("How much will the Stargate project invest?", "$100 billion"),
     ("Why did Musk leave OpenAI?", "opposed a merger with Tesla"),
     ("And what did Altman reply?", "he mocked Musk"),
+    # docs/api.md: the standalone form of the follow-up 'And who are its partners?'
+    ("And who are its partners? (Stargate)", "Oracle Chairman Larry Ellison"),
 ]
 
 
@@ -122,3 +124,8 @@ def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_questi
     assert question_parts(shared) == [shared]
     two = "Which firm led the talks, and how much did Musk offer?"
     assert question_parts(two) == ["Which firm led the talks", "how much did Musk offer?"]
+
+
+def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
+    assert answer_type("And who are its partners? (Stargate)") is AnswerType.person
+    assert answer_type("And how much will they invest?") is AnswerType.amount

@@ -105,8 +105,8 @@ _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
                                    r"age|cost|size|total)\b", re.I)),
-    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|led|leads|said)\b|\b(which|what)"
-                                   rf"(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
+    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|are|were|led|leads|said)\b"
+                                   rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
@@ -145,10 +145,11 @@ def content_stems(text: str) -> set[str]:
     return set(_stemmer().stemWords(kept))
 
 
-# An opening clause before the question proper: 'When asked about X, what did Y say?'.
+# What opens a question before the question proper: a follow-up's 'And', or a clause ('When
+# asked about X, what did Y say?').
 _OPENING_CLAUSE = re.compile(
-    r"^\s*(?:when|if|after|before|while|as|once)\b[^,?]{1,100},\s*"
-    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b)",
+    r"^\s*(?:(?:and|but|so|also)\s+|(?:when|if|after|before|while|as|once)\b[^,?]{1,100},\s*"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b))",
     re.IGNORECASE,
 )
 
