@@ -18,6 +18,9 @@ SENTENCE_RULES = 1
 _MIN_WORDS = 4
 # How a sentence ends; a line that ends otherwise is a heading, a label or a menu item.
 _TERMINAL = re.compile(r"[.!?:;…][\"'”’)\]]*$|[\"”’]$")
+# A list item: a bullet and a space. One of a few words is a menu entry, not a key point.
+_LIST_ITEM = re.compile(r"^[-–•*]\s+\w")
+_MIN_LIST_ITEM_WORDS = 6
 # Captions, credits, bylines and page furniture, as English news sites write them.
 _FURNITURE = re.compile(
     r"^(?:image|photo|media|video|picture)\s+(?:caption|credit|source)"
@@ -33,7 +36,10 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # Words that stand for a subject named earlier: such a sentence is quoted with the one before.
-_PERSONAL = re.compile(r"^[\"“‘']?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+# Also after an opening phrase: 'In November last year, he mocked...'.
+_PERSONAL = re.compile(
+    r"^[\"“‘']?(?:[^,\"“”]{1,40},\s+)?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE
+)
 # 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
 _IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNORECASE)
 _NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
@@ -59,12 +65,17 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def quotable(sentence: str) -> bool:
-    """A sentence that states something: not a question, heading, caption, byline or menu."""
+    """A sentence that states something: not a question, heading, caption, byline or menu.
+    A key-point list item ('- Pending a $1 billion order from X') states something without
+    closing punctuation."""
     sentence = sentence.strip()
+    closed = bool(_TERMINAL.search(sentence)) or (
+        bool(_LIST_ITEM.match(sentence)) and len(sentence.split()) > _MIN_LIST_ITEM_WORDS
+    )
     return (
         len(sentence.split()) >= _MIN_WORDS
         and not sentence.rstrip("\"”’' ").endswith("?")
-        and bool(_TERMINAL.search(sentence))
+        and closed
         and not _FURNITURE.search(sentence)
     )
 

@@ -7,9 +7,10 @@ or whose best passage is barely related, is declined before any answer is writte
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 import Stemmer
+from lemminflect import getAllLemmas
 from llama_index.core.utils import globals_helper
 
 from rag.index.lexical import Vocabulary
@@ -24,14 +25,15 @@ _KEY_TERM = re.compile(
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # The thing counted in 'how many X': if the corpus never names X, it cannot count it.
-_COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
+COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
 # Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
 INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
-# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?'.
-_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w")
+# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?', with
+# the number of a model or an edition: 'Grok 2', 'Windows 11'.
+_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?")
 # Capitalised without being names: question words and a sentence's usual first words.
 _NOT_NAMES = set(
     [
@@ -87,10 +89,11 @@ class AnswerType(StrEnum):
     time = "time"
     place = "place"
     statement = "statement"
+    reason = "reason"
     other = "other"
 
 
-_ROLES = (
+ROLES = (
     r"person|people|executive|ceo|chairman|chairwoman|founder|co-founder|president|director"
     r"|prosecutor|official|minister|spokesman|spokeswoman|spokesperson|judge|lawyer|attorney"
     r"|coach|player|actor|actress|singer|author|writer|reporter|journalist|scientist"
@@ -102,15 +105,17 @@ _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
                                    r"age|cost|size|total)\b", re.I)),
-    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|led|leads|said)\b|\b(which|what)"
-                                   rf"(\s+[\w-]+){{0,2}}?\s+({_ROLES})s?\b"
+    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|are|were|led|leads|said)\b"
+                                   rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
                                  re.I)),
     (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
                                       r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
-                                      r"|add|mean|call)\b", re.I)),
+                                      r"|add|mean|call|reply|respond|answer|react)\b", re.I)),
+    (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
+                                   r"(for|why|behind)\b", re.I)),
     (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
                                   re.I)),
 )  # fmt: skip
@@ -126,13 +131,31 @@ def _stopwords() -> frozenset[str]:
     return frozenset(globals_helper.stopwords)
 
 
+@lru_cache(maxsize=65_536)
+def _lemma(word: str) -> str:
+    """The dictionary form, a verb's first: a stemmer alone keeps 'led' apart from 'leads'
+    and 'ran' from 'runs'."""
+    lemmas = getAllLemmas(word)
+    return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
+
+
 def content_stems(text: str) -> set[str]:
-    """Stemmed words that carry meaning (no stop words)."""
-    kept = [w for w in words(text) if w not in _stopwords()]
+    """Stemmed dictionary forms of the words that carry meaning (no stop words)."""
+    kept = [_lemma(w) for w in words(text) if w not in _stopwords()]
     return set(_stemmer().stemWords(kept))
 
 
+# What opens a question before the question proper: a follow-up's 'And', or a clause ('When
+# asked about X, what did Y say?').
+_OPENING_CLAUSE = re.compile(
+    r"^\s*(?:(?:and|but|so|also)\s+|(?:when|if|after|before|while|as|once)\b[^,?]{1,100},\s*"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b))",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> AnswerType:
+    question = _OPENING_CLAUSE.sub("", question)
     for kind, cue in _TYPE_CUES:
         if cue.search(question):
             return kind
@@ -176,7 +199,7 @@ def assess(
 ) -> Evidence:
     if not passages:
         return Evidence(False, "no passage was retrieved")
-    terms = key_terms(question) + _COUNTED.findall(question)
+    terms = key_terms(question) + COUNTED.findall(question)
     missing = [term for term in terms if not all(_known(w, vocabulary) for w in words(term))]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")

@@ -36,7 +36,7 @@ _RUNNER_UP = 0.95
 # How many sentences back a pronoun's subject is looked for.
 _LOOK_BACK = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
-_RELATION_BY_MEANING = 0.65
+_RELATION_BY_MEANING = 0.62
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
             + 0.15 * relation_overlap(asked, unit.text)
             + 0.1 * named
             + 0.2 * fact
-            + 0.05 / (1 + unit.rank)
+            + 0.1 / (1 + unit.rank)
         )
 
     @classmethod

@@ -9,10 +9,14 @@ check their quotes with this; a passage that is merely on topic does not pass.
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+
+import pycountry
 
 from rag.answering.evidence import (
+    COUNTED,
     INNER_CAPITAL,
+    ROLES,
     AnswerType,
     answer_type,
     content_stems,
@@ -27,6 +31,17 @@ _DAY = (
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    r"|hundred|dozen|dozens|hundreds|thousands|millions"
+)
+# A count and what it counts, a few words apart: '10 data center buildings', 'four years'.
+_COUNT = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+[\w-]+){{1,3}})",
+    re.IGNORECASE,
+)
+# How fully another amount answers 'how many X' when no count of X is found.
+_OTHER_COUNT = 0.5
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -42,12 +57,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            re.compile(
-                r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
-                r"|thirty|forty|fifty|hundred|dozen|dozens|hundreds|thousands|millions|once"
-                r"|twice)\b",
-                re.IGNORECASE,
-            ),
+            re.compile(rf"\b(?:{_NUMBER_WORDS}|once|twice)\b", re.IGNORECASE),
             0.6,
         ),
     ],
@@ -59,6 +69,11 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
                 r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
                 r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
             ),
+            1.0,
+        ),
+        (
+            # One word after the role that names it: 'its investor, Amazon', 'CEO Nadella'.
+            re.compile(rf"\b(?i:{ROLES})s?,?\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+"),
             1.0,
         ),
         (
@@ -94,10 +109,24 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(?:said|says|say|told|tells|wrote|writes|according to|claimed|argued|warned"
-                r"|added|stated|called|described|asserted|insisted|noted|explained)\b"
+                r"|added|stated|called|described|asserted|insisted|noted|explained|replied"
+                r"|responded|answered)\b"
             ),
             1.0,
         ),
+    ],
+    AnswerType.reason: [
+        (
+            re.compile(
+                r"\b(?:because|due to|owing to|as a result|result of|in order to|so that|therefore"
+                r"|reasons?|why|opposed|objected|conflicted|disagreed|refused|rejected|frustrated"
+                r"|concerns? (?:about|over|that)|led to|caused|blamed)\b",
+                re.IGNORECASE,
+            ),
+            1.0,
+        ),
+        (re.compile(r"\b(?:after|amid|over|following|since)\b", re.IGNORECASE), 0.5),
+        (re.compile(r"\w"), 0.3),  # a reason may be stated without a marker: ranked lower
     ],
     AnswerType.place: [
         (
@@ -112,9 +141,10 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
-    "according article articles report reported say said says tell told mention mentioned "
+    "according article articles report reported say said says tell told mention mentioned reply "
+    "respond answer react "
     "describe described happen happened thing things people one ones new also kind type "
-    "name named give given number amount total"
+    "name named give given number amount total year month week day time last next ago"
 )
 
 
@@ -130,6 +160,12 @@ class Need:
     @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(content_stems(self.question))
+
+    @cached_property
+    def counted(self) -> str | None:
+        """What 'how many' counts ('years' of 'Over how many years...?'), as a stem."""
+        match = COUNTED.search(self.question)
+        return next(iter(content_stems(match.group(1))), None) if match else None
 
 
 # Last words that name no one in particular: 'Stargate Project' is known by 'Stargate'.
@@ -176,17 +212,44 @@ _GENERIC_NOUNS = frozenset(
         "network",
     ]
 )
-_YEAR = re.compile(r"^(?:1[89]|20)\d{2}$")
+# A figure the question gives ('Nadella's $80 billion') is context, not a name to carry.
+_FIGURE_NAME = re.compile(r"^[$€£¥₩]?\d[\d,.]*$")
 
 # Capitalised without naming what the evidence must name: months, days, nationalities.
-_NOT_REQUIRED = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS}|[A-Z][a-z]+(?:ian|ean|an|ese|ish|i))$")
+_CALENDAR_NAME = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS})$")
+_DEMONYM = re.compile(r"^([A-Z][a-z]{2,}?)(?:ian|ean|an|ese|ish|i)$")
+
+
+@cache
+def _country_prefixes() -> frozenset[str]:
+    """The first three and four letters of each word of the world's country names
+    (ISO 3166)."""
+    found = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            for word in re.findall(r"[a-z]{4,}", getattr(country, attribute, "").lower()):
+                found |= {word[:3], word[:4]}
+    return frozenset(found)
+
+
+def _nationality(word: str) -> bool:
+    """'Korean', 'Swedish', 'Israeli': a country's name with a demonym's ending. 'Altman' and
+    'Morgan' only end like one."""
+    match = _DEMONYM.match(word)
+    return bool(match) and match.group(1)[:4].lower() in _country_prefixes()
 
 
 def _required(name: str) -> str | None:
-    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February'
-    or a year, which the article's date often gives instead of its text."""
+    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February' or a
+    year, which the article's date often gives instead of its text, for a figure the question
+    gives, or for a nationality ('Swedish prosecutors' may be 'Sweden's prosecutors')."""
     head = name.split("-")[0] if "-" in name and " " not in name else name
-    if len(head) < 2 or _NOT_REQUIRED.match(head) or _YEAR.match(head):
+    if (
+        len(head) < 2
+        or _CALENDAR_NAME.match(head)
+        or _nationality(head)
+        or _FIGURE_NAME.match(head)
+    ):
         return None
     return head
 
@@ -198,9 +261,17 @@ _SECOND_QUESTION = re.compile(
 )
 
 
+# A question word and a few words before a comma: 'in which state,' of 'In what court, and in
+# which state, was X heard?' shares the rest of the question with the part before it.
+_SHARED_REST = re.compile(r"^[\w\s'’-]{1,40},")
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a question asks, each to be answered with its own evidence."""
-    return [part for part in _SECOND_QUESTION.split(question) if part.strip()]
+    parts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
+    if any(_SHARED_REST.match(part) for part in parts[1:]):
+        return [question]
+    return parts
 
 
 def need(question: str) -> Need:
@@ -208,6 +279,9 @@ def need(question: str) -> Need:
     name_stems = content_stems(" ".join(asked))
     relation = frozenset(content_stems(question) - name_stems - _GENERIC)
     return Need(question, asked, answer_type(question), relation)
+
+
+_JOINED = re.compile(r"[\s‐‑–-]+")
 
 
 def _name_in(name: str, text: str) -> bool:
@@ -218,17 +292,27 @@ def _name_in(name: str, text: str) -> bool:
     name = name.replace(".", "")
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
+    if _JOINED.sub("", name.lower()) in _JOINED.sub("", lowered):
+        return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
     parts = name.split()
     if len(parts) < 2:
         return False
     if any(INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
         return True
+    if all(p[:1].isupper() for p in parts) and re.search(
+        r"\b" + r"\.?".join(p[0] for p in parts) + r"\b", text
+    ):
+        return True  # its initials: 'U.S.' for 'United States', 'EU' for 'European Union'
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
 
 
 def missing_names(asked: Need, text: str) -> list[str]:
     return [name for name in asked.names if not _name_in(name, text)]
+
+
+def _surname(name: str) -> str:
+    return re.sub(r"['’]s$", "", name).split()[-1]
 
 
 def fact_strength(asked: Need, text: str) -> float:
@@ -239,12 +323,20 @@ def fact_strength(asked: Need, text: str) -> float:
         return 1.0
     question = asked.question.lower()
     asked_words = set(re.findall(r"\w+", question))
+    if asked.counted:
+        # 'How many years?' is answered by a count of years: another amount only in part.
+        counts = (content_stems(m.group(1)) for m in _COUNT.finditer(text))
+        if any(asked.counted in found for found in counts):
+            return 1.0
+        kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
             if found in question:
                 continue
-            if asked.kind is AnswerType.person and asked_words & set(re.findall(r"\w+", found)):
+            # The person asked about is not the answer; a title before a name ('Interior
+            # Minister Wolfgang Peschorn') may repeat the question's words.
+            if asked.kind is AnswerType.person and _surname(found) in asked_words:
                 continue
             return strength
     return 0.0

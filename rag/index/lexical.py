@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
+from lemminflect import getAllInflections, getAllLemmas
 from llama_index.core.schema import TextNode
+from llama_index.core.utils import globals_helper
 
 # Words as `rag.retrieval.words` cuts them (`\w+`, lower case), so the engine's term dictionary
 # answers the vocabulary questions of `rag.answering.evidence` exactly.
@@ -105,6 +107,19 @@ def _prefixes(passages: list[TextNode]) -> set[str]:
     return {w[:PREFIX] for w in words if len(w) >= PREFIX}
 
 
+def _query_stems(question: str) -> list[str]:
+    """The question's BM25 terms and those of its words' other forms: a stemmer maps 'leads'
+    to 'lead' but not 'led', so 'Who leads X?' would miss 'Y led X'."""
+    forms = []
+    for word in _WORDS.analyze(question):
+        forms.append(word)
+        if word in globals_helper.stopwords:
+            continue  # 'did' would bring 'done', 'much' 'more'
+        for lemma in {lemma for lemmas in getAllLemmas(word).values() for lemma in lemmas}:
+            forms += [form for found in getAllInflections(lemma).values() for form in found]
+    return list(dict.fromkeys(_STEMS.analyze(" ".join(forms))))
+
+
 @dataclass(frozen=True)
 class LexicalSnapshot:
     """One committed state of the lexical index: what a question reads from start to end."""
@@ -117,7 +132,7 @@ class LexicalSnapshot:
         self, schema: tantivy.Schema, question: str, limit: int, article_ids: set[str] | None
     ) -> list[tuple[TextNode, float]]:
         """The best `limit` passages for the question's terms, from their postings alone."""
-        stems = list(dict.fromkeys(_STEMS.analyze(question)))
+        stems = _query_stems(question)
         if not stems:
             return []
         terms = tantivy.Query.boolean_query(
