@@ -7,7 +7,6 @@ versions that snapshot holds, so the two sides never disagree about what is inde
 write in progress is never seen.
 """
 
-import re
 import sys
 from dataclasses import dataclass
 
@@ -26,13 +25,6 @@ from llama_index.core.vector_stores.types import BasePydanticVectorStore
 
 from rag.index.lexical import LexicalSnapshot, Vocabulary
 from rag.index.store import ArticleIndex
-
-_WORD = re.compile(r"\w+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens, the unit the corpus vocabulary is kept in."""
-    return _WORD.findall(text.lower())
 
 
 @dataclass(kw_only=True)

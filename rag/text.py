@@ -7,8 +7,10 @@ sentence before it.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+import Stemmer
+from lemminflect import getAllLemmas
 from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
 
@@ -93,3 +95,35 @@ def leans_back(sentence: str) -> bool:
 def leads_in(sentence: str) -> bool:
     """Ends with a colon: what it announces is in the sentence after it."""
     return sentence.rstrip().endswith(":")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, the unit the corpus vocabulary is kept in."""
+    return _WORD.findall(text.lower())
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(globals_helper.stopwords)
+
+
+@lru_cache(maxsize=65_536)
+def _lemma(word: str) -> str:
+    """The dictionary form, a verb's first: a stemmer alone keeps 'led' apart from 'leads'
+    and 'ran' from 'runs'."""
+    lemmas = getAllLemmas(word)
+    return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
+
+
+def content_stems(text: str) -> set[str]:
+    """Stemmed dictionary forms of the words that carry meaning (no stop words)."""
+    kept = [_lemma(w) for w in words(text) if w not in _stopwords()]
+    return set(_stemmer().stemWords(kept))

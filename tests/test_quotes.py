@@ -3,11 +3,11 @@ and the documentation's own example questions asked of the real service."""
 
 import pytest
 
-from rag.answering.evidence import AnswerType, answer_type, content_stems
+from rag.answering.question import AnswerType, answer_type
 from rag.answering.support import fact_strength, missing_names, need, question_parts
 from rag.index.lexical import _query_stems
 from rag.service import RagService
-from rag.text import leans_back, quotable
+from rag.text import content_stems, leans_back, quotable
 
 
 @pytest.mark.parametrize(("one", "other"), [("leads", "led"), ("runs", "ran"), ("paid", "pays")])

@@ -6,7 +6,7 @@ and a stale [1] must not reach the model or the search as if it named a current 
 
 import re
 
-from rag.answering.evidence import names
+from rag.answering.question import names
 from rag.models import ChatMessage
 
 # Whitespace before a marker goes with it; the lookbehind starts a match only where a run of

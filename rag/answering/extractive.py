@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answering.citing import cite, without_marker_syntax
-from rag.answering.evidence import content_stems
 from rag.answering.support import (
     Need,
     fact_strength,
@@ -28,7 +27,7 @@ from rag.answering.support import (
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.text import leads_in, leans_back, quotable
+from rag.text import content_stems, leads_in, leans_back, quotable
 
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.

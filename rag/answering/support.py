@@ -13,15 +13,15 @@ from functools import cache, cached_property
 
 import pycountry
 
-from rag.answering.evidence import (
+from rag.answering.question import (
     COUNTED,
     INNER_CAPITAL,
     ROLES,
     AnswerType,
     answer_type,
-    content_stems,
     names,
 )
+from rag.text import content_stems
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"

@@ -1,0 +1,154 @@
+"""What a question asks about and for: its names and key terms, and the kind of answer it
+wants. Read by the decline check, the quote scorer and follow-up questions alike."""
+
+import re
+from enum import StrEnum
+
+# Numbers, runs of two or more capitalised words (a person, a company, an event) and single
+# words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
+_KEY_TERM = re.compile(
+    r"(?<![\w$])(?:\$?\d[\d,.]*\d|\d"
+    r"|[A-Z][\w'’&.-]*[A-Za-z0-9](?:\s+[A-Z][\w'’&.-]*[A-Za-z0-9])+"
+    r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
+)
+_QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
+# The thing counted in 'how many X': if the corpus never names X, it cannot count it.
+COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$")
+# A possessive ends a name: "Musk's AI company" names Musk, then AI.
+_POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
+# Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
+INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
+# A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?', with
+# the number of a model or an edition: 'Grok 2', 'Windows 11'.
+_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?")
+# Capitalised without being names: question words and a sentence's usual first words.
+_NOT_NAMES = set(
+    [
+        "what",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "according",
+        "in",
+        "on",
+        "the",
+        "a",
+        "an",
+        "and",
+        "of",
+        "i",
+        "name",
+        "tell",
+        "list",
+        "give",
+        "after",
+        "before",
+        "by",
+        "for",
+        "as",
+        "at",
+    ]
+)
+
+
+class AnswerType(StrEnum):
+    amount = "amount"
+    person = "person"
+    time = "time"
+    place = "place"
+    statement = "statement"
+    reason = "reason"
+    other = "other"
+
+
+ROLES = (
+    r"person|people|executive|ceo|chairman|chairwoman|founder|co-founder|president|director"
+    r"|prosecutor|official|minister|spokesman|spokeswoman|spokesperson|judge|lawyer|attorney"
+    r"|coach|player|actor|actress|singer|author|writer|reporter|journalist|scientist"
+    r"|researcher|senator|governor|mayor|leader|politician|manager|secretary|professor"
+    r"|doctor|officer|analyst|economist|candidate|athlete|artist|owner|investor|billionaire"
+)
+_PLACES = r"town|city|country|state|region|village|county|province|nation|island|port|capital"
+_TYPE_CUES = (
+    (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
+                                   r"(amount|price|valuation|sum|share|percentage|number|rate|"
+                                   r"age|cost|size|total)\b", re.I)),
+    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|are|were|led|leads|said)\b"
+                                   rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
+                                   r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
+                                   r"|\bwhat is it called\b", re.I)),
+    (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
+                                 re.I)),
+    (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
+                                      r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
+                                      r"|add|mean|call|reply|respond|answer|react)\b", re.I)),
+    (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
+                                   r"(for|why|behind)\b", re.I)),
+    (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
+                                  re.I)),
+)  # fmt: skip
+
+
+# What opens a question before the question proper: a follow-up's 'And', or a clause ('When
+# asked about X, what did Y say?').
+_OPENING_CLAUSE = re.compile(
+    r"^\s*(?:(?:and|but|so|also)\s+|(?:when|if|after|before|while|as|once)\b[^,?]{1,100},\s*"
+    r"(?=(?:what|which|who|whom|whose|where|when|why|how)\b))",
+    re.IGNORECASE,
+)
+
+
+def answer_type(question: str) -> AnswerType:
+    question = _OPENING_CLAUSE.sub("", question)
+    for kind, cue in _TYPE_CUES:
+        if cue.search(question):
+            return kind
+    return AnswerType.other
+
+
+def key_terms(question: str) -> list[str]:
+    """Names, numbers and quoted phrases: what the answer must be about."""
+    terms = [m.strip() for m in _QUOTED.findall(question)]
+    for match in _KEY_TERM.finditer(question):
+        for run in _POSSESSIVE_END.split(match.group()):
+            words_in_term = [_POSSESSIVE.sub("", w) for w in run.split()]
+            # Question words and a sentence's first word are capitalised without being names.
+            while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
+                words_in_term.pop(0)
+            if (
+                match.start() == 0
+                and run is not None
+                and len(words_in_term) > 1
+                and not INNER_CAPITAL.search(words_in_term[0])
+            ):
+                words_in_term.pop(0)
+            if len(words_in_term) > 1 or (words_in_term and INNER_CAPITAL.search(words_in_term[0])):
+                terms.append(" ".join(words_in_term).rstrip(".,"))
+    return [t for t in terms if t]
+
+
+def names(question: str) -> list[str]:
+    """Key terms plus single capitalised words, each once, none inside another."""
+    found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
+    unique = list(dict.fromkeys(found))
+    return [t for t in unique if not any(t != other and t in other for other in unique)]
