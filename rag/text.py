@@ -1,4 +1,6 @@
-"""Sentences in article text: their spans, with offsets, and which of them can be quoted.
+"""Text rules every stage shares: words and their stems, sentences and which can be quoted.
+
+Words are compared by dictionary form, then stem, so 'leads', 'led' and 'leading' meet.
 
 News text mixes sentences with lines that only look like them: headings, photo captions and
 credits, bylines, calls to subscribe or follow. A quote must be a sentence that states
