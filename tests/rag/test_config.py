@@ -1,12 +1,11 @@
 """Settings: every field documented in .env.example, and the example itself valid."""
 
-from pathlib import Path
-
 from dotenv import dotenv_values
 
 from rag.config import Settings
+from tests.paths import ROOT
 
-ENV_EXAMPLE = Path(__file__).parent.parent / ".env.example"
+ENV_EXAMPLE = ROOT / ".env.example"
 
 
 def _env_name(name: str, field) -> str:

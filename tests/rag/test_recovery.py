@@ -24,6 +24,7 @@ from rag.models import Article, IngestStatus
 from rag.providers import build_chroma_client
 from rag.service import RagService
 from tests.conftest import make_settings
+from tests.paths import ROOT
 
 COLLECTION = "news"
 
@@ -72,7 +73,7 @@ def _kill_during(index_dir: Path, stop_after: str, *versions: str) -> None:
         [sys.executable, "-c", CHILD, str(index_dir), stop_after, *versions],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     try:
@@ -174,7 +175,7 @@ def test_a_second_process_waits_for_the_write_lock(tmp_path: Path) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=ROOT,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     lines: queue.Queue[str] = queue.Queue()

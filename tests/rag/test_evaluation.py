@@ -10,8 +10,7 @@ from api.cli import app as cli
 from rag.evaluation import SUITES, EvalQuestion, evaluate, fresh_service, load_questions
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
-
-DATA = Path(__file__).parent / "data"
+from tests.paths import DATA
 
 
 def test_key_matching_is_case_insensitive_with_alternatives() -> None:

@@ -17,6 +17,7 @@ from api.main import create_app
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import make_settings
+from tests.paths import ROOT
 from tests.servers import free_port
 
 RAG = str(Path(sys.executable).parent / "rag")
@@ -26,7 +27,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "articles").mkdir(exist_ok=True)
     env = {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).parent.parent),
+        "PYTHONPATH": str(ROOT),
         "RAG_INDEX_DIR": str(tmp_path / "index"),
         "RAG_ARTICLES_DIR": str(tmp_path / "articles"),
         "HF_HUB_OFFLINE": "1",

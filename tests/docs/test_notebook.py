@@ -1,7 +1,6 @@
 """docs/quickstart.ipynb runs top to bottom, unedited, in a real kernel against the live app."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -9,8 +8,9 @@ from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 from rag.service import NOT_COVERED_ANSWER, RagService
+from tests.paths import ROOT
 
-NOTEBOOK = Path(__file__).parents[1] / "docs" / "quickstart.ipynb"
+NOTEBOOK = ROOT / "docs" / "quickstart.ipynb"
 
 
 @pytest.fixture(scope="module")

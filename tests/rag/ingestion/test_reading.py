@@ -3,7 +3,6 @@ refused with a 422 that says why."""
 
 import gzip
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,10 +11,11 @@ from api.main import create_app
 from rag.ingestion.reading import article_from_text
 from rag.service import RagService
 from tests.conftest import make_settings
+from tests.paths import DATA
 
 KEY = "admin-key-for-tests-0123"
 ADMIN = {"Authorization": f"Bearer {KEY}"}
-PAGES = Path(__file__).parent / "data" / "pages"
+PAGES = DATA / "pages"
 TECHCRUNCH = "1ace8c85aaee21b9d4505eca506d50c4721c29db62848b567a9703bfe0583892"
 ITALIAN = "20b2b64916b00b25203c9f1bf14248922f4d522f18328e9f876cce116df0083e"
 

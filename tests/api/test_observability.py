@@ -22,6 +22,7 @@ from api.observability import RequestContextMiddleware, configure_logging
 from rag.config import DEFAULT_ARTICLES_DIR
 from rag.service import RagService
 from tests.conftest import make_settings
+from tests.paths import ROOT
 from tests.servers import free_port
 
 QUESTION = {"question": "Who leads the Stargate project?"}
@@ -122,7 +123,7 @@ def test_rag_serve_writes_json_lines_with_request_ids(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [sys.executable, "-c", "from api.cli import app; app()", "serve", "--port", str(port)],
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        env={**env, "PYTHONPATH": str(ROOT)},
         stderr=subprocess.PIPE,
         text=True,
     )

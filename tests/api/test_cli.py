@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from rag.config import DEFAULT_ARTICLES_DIR
+from tests.paths import ROOT
 from tests.servers import free_port
 
-ROOT = Path(__file__).parent.parent
 # Runs `rag` and reports on stderr, as it exits, whether torch was ever imported.
 RAG = (
     "import atexit, sys; "

@@ -4,7 +4,6 @@ import gzip
 import json
 import socket
 import time
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from bench.extraction import page_f1, scores, shingle_counts
 from rag.errors import ArticleError
 from rag.ingestion.extraction import strip_site_name
 from rag.ingestion.reading import article_from_text
+from tests.paths import DATA
 
-PAGES = Path(__file__).parent / "data" / "pages"
+PAGES = DATA / "pages"
 GROUND_TRUTH = json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))
 ITALIAN = "20b2b64916b00b25203c9f1bf14248922f4d522f18328e9f876cce116df0083e"
 

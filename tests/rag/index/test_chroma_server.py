@@ -20,6 +20,7 @@ from rag.config import DEFAULT_ARTICLES_DIR
 from rag.models import IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
+from tests.paths import ROOT
 
 OFFER_ARTICLE = "000_85aa625414b9aaa7"
 HOST = "127.0.0.1"
@@ -153,7 +154,7 @@ def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
     (workdir / "articles").mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).parent.parent),
+        "PYTHONPATH": str(ROOT),
         "CHROMA_HOST": HOST,
         "CHROMA_PORT": str(chroma_port),
         "RAG_COLLECTION": "replicas",
