@@ -164,29 +164,26 @@ def _model_client(fake_llm: FakeLLM, root: Path, **overrides: object) -> Iterato
 
 
 @pytest.fixture(scope="module")
-def retrying(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def retrying(
+    fake_llm_server: FakeLLM, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     """Two retries, a one-second timeout, no fallback."""
     yield from _model_client(
-        fake_llm, tmp_path_factory.mktemp("retrying"), llm_max_retries=2, llm_timeout=1.0
+        fake_llm_server, tmp_path_factory.mktemp("retrying"), llm_max_retries=2, llm_timeout=1.0
     )
 
 
 @pytest.fixture(scope="module")
 def falling_back(
-    fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory
+    fake_llm_server: FakeLLM, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     yield from _model_client(
-        fake_llm,
+        fake_llm_server,
         tmp_path_factory.mktemp("fallback"),
         llm_max_retries=0,
         llm_timeout=1.0,
         llm_fallback_extractive=True,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_script(fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])

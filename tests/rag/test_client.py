@@ -305,16 +305,9 @@ def test_rate_limit_is_typed_with_its_wait(admin_service: RagService) -> None:
 # --- Language model failures, through the generative service and the scripted model ---
 
 
-@pytest.fixture(scope="module")
-def gen_server(gen_service: RagService) -> Iterator[str]:
-    with serving(create_app(service=gen_service)) as base_url:
-        yield base_url
-
-
 def test_model_failures_are_typed(
     gen_server: str, gen_service: RagService, fake_llm: FakeLLM
 ) -> None:
-    fake_llm.reset()
     with RagClient(gen_server) as client:
         fake_llm.fail(500)
         with pytest.raises(LanguageModelError) as failed:
@@ -327,7 +320,6 @@ def test_model_failures_are_typed(
 
 
 def test_a_failure_mid_stream_raises_after_the_sources(gen_server: str, fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
     fake_llm.fail(503)
     seen = []
     with RagClient(gen_server) as client, pytest.raises(LanguageModelError) as failed:
@@ -338,7 +330,6 @@ def test_a_failure_mid_stream_raises_after_the_sources(gen_server: str, fake_llm
 
 
 def test_model_answer_streams_as_text(gen_server: str, fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
     fake_llm.stream(["Musk offered ", "$97.4 billion [1]. ", "That was ", "in February [1]."])
     with RagClient(gen_server) as client:
         pieces = list(client.chat_stream(OFFER))
@@ -347,7 +338,6 @@ def test_model_answer_streams_as_text(gen_server: str, fake_llm: FakeLLM) -> Non
 
 
 def test_leaving_a_stream_early_stops_the_model(gen_server: str, fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
     fake_llm.stream(["Musk offered [1]"] + [" and more"] * 100, delay=0.1)
     with RagClient(gen_server) as client:
         stream = client.chat_stream(OFFER)

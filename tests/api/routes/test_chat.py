@@ -27,11 +27,6 @@ _WHOLE_MARKER = re.compile(r"\[(\d+)\]")
 QUESTION = "How much did Musk offer for OpenAI?"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_script(fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
-
-
 def user(content: str) -> dict[str, str]:
     return {"role": "user", "content": content}
 

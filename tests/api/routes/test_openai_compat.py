@@ -33,16 +33,8 @@ def sdk(live_server: str) -> Iterator[OpenAI]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def gen_server(gen_service: RagService) -> Iterator[str]:
-    """The app over the generative service whose model is the scripted fake."""
-    with serving(create_app(service=gen_service)) as base_url:
-        yield base_url
-
-
 @pytest.fixture
 def gen_sdk(gen_server: str, fake_llm: FakeLLM) -> Iterator[OpenAI]:
-    fake_llm.reset()
     with OpenAI(base_url=f"{gen_server}/v1", api_key="x", max_retries=0) as client:
         yield client
 

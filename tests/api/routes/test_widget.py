@@ -133,20 +133,6 @@ def other_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 @pytest.fixture(scope="module")
-def gen_server(gen_service: RagService) -> Iterator[str]:
-    """The real app in generative mode, its model the scripted server of tests/fake_llm.py."""
-    with serving(create_app(service=gen_service)) as base_url:
-        yield base_url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_script(request: pytest.FixtureRequest) -> None:
-    """One test's scripted model replies must not leak into the next."""
-    if "fake_llm" in request.fixturenames:
-        request.getfixturevalue("fake_llm").reset()
-
-
-@pytest.fixture(scope="module")
 def cors_api(
     service: RagService, other_site: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:

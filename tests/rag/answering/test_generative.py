@@ -23,11 +23,6 @@ QUESTION = "How much did Musk offer for OpenAI?"
 _BLOCK = re.compile(r"<passage ([^>]*)>\n(.*?)\n</passage>", re.S)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_script(fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
-
-
 def ask(client: TestClient, question: str = QUESTION, **extra) -> dict:
     response = client.post("/v1/ask", json={"question": question, **extra})
     assert response.status_code == 200, response.text

@@ -56,11 +56,11 @@ def _articles_dir(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def generative(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
+def generative(fake_llm_server: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
     settings = make_settings(
         tmp_path_factory.mktemp("injection-gen"),
         articles_dir=_articles_dir(tmp_path_factory),
-        openai_base_url=fake_llm.base_url,
+        openai_base_url=fake_llm_server.base_url,
         openai_api_key="test",
         llm_max_retries=0,
     )
@@ -68,11 +68,6 @@ def generative(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> R
     rag.ensure_corpus()
     rag.ingest([INJECTION])
     return rag
-
-
-@pytest.fixture(autouse=True)
-def _fresh_script(fake_llm: FakeLLM) -> None:
-    fake_llm.reset()
 
 
 def _prompt(fake_llm: FakeLLM) -> tuple[str, str]:
