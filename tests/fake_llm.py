@@ -45,6 +45,7 @@ class Reply:
     media_type: str = "application/json"
     pieces: list[str] | None = None  # how a streamed answer is cut; default: word by word
     piece_delay: float = 0.0
+    hold_after: int | None = None  # stream this many pieces, then wait for `finish_stream()`
 
 
 @dataclass
@@ -67,6 +68,7 @@ class FakeLLM:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # Set when the test that sent a request is over: its stalled reply stops waiting.
     _released: threading.Event = field(default_factory=threading.Event)
+    _finishing: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -83,6 +85,7 @@ class FakeLLM:
         with self._lock:
             self._released.set()
             self._released = threading.Event()
+            self._finishing = threading.Event()
             self.received.clear()
             self.reply = Reply()
             self.queued.clear()
@@ -100,9 +103,17 @@ class FakeLLM:
     def answer(self, content: str | None) -> None:
         self.reply = Reply(content=content)
 
-    def stream(self, pieces: list[str], delay: float = 0.0) -> None:
-        """Answer streamed requests with exactly these pieces (plain ones get them joined)."""
-        self.reply = Reply(content="".join(pieces), pieces=pieces, piece_delay=delay)
+    def stream(self, pieces: list[str], delay: float = 0.0, hold_after: int | None = None) -> None:
+        """Answer streamed requests with exactly these pieces (plain ones get them joined).
+        With `hold_after`, the stream stops after that many pieces until `finish_stream()`: what
+        a client shows by then cannot have come from a reply the service buffered whole."""
+        self.reply = Reply(
+            content="".join(pieces), pieces=pieces, piece_delay=delay, hold_after=hold_after
+        )
+
+    def finish_stream(self) -> None:
+        """Let held streams send the rest of their pieces."""
+        self._finishing.set()
 
     def wait_for_abandoned_stream(self, seconds: float = 5.0) -> None:
         """Give the server a moment to notice that its reader went away."""
@@ -186,17 +197,20 @@ def build_app(fake: FakeLLM) -> Starlette:
         model = body.get("model", "fake") if isinstance(body, dict) else "fake"
         if isinstance(body, dict) and body.get("stream"):
             events = chunk_events(reply, model)
-            return StreamingResponse(paced(events, reply.piece_delay, released))
+            return StreamingResponse(paced(events, reply, released, fake._finishing))
         return JSONResponse(completion(reply.content, model))
 
     async def paced(
-        events: list[str], delay: float, released: threading.Event
+        events: list[str], reply: Reply, released: threading.Event, finishing: threading.Event
     ) -> AsyncIterator[str]:
         finished = False
         try:
-            for event in events:
+            for number, event in enumerate(events):
                 yield event
-                await asyncio.sleep(delay)
+                await asyncio.sleep(reply.piece_delay)
+                # Event 0 carries the role, so `number` pieces of text have been sent.
+                while number == reply.hold_after and not (finishing.is_set() or released.is_set()):
+                    await asyncio.sleep(0.05)
             finished = True
         finally:
             with fake._lock:

@@ -191,6 +191,28 @@ def test_model_tokens_stream_through_with_split_and_invalid_markers_fixed(
     assert fake_llm.requests[-1]["stream"] is True
 
 
+def test_model_text_reaches_the_client_while_the_model_is_still_writing(
+    gen_server: str, fake_llm: FakeLLM
+) -> None:
+    fake_llm.stream(["Musk offered ", "$97.4 billion [1]", " for control", " [1]."], hold_after=2)
+    body = {"messages": [user(QUESTION)], "stream": True}
+    with httpx.stream("POST", f"{gen_server}/v1/chat", json=body, timeout=30) as response:
+        assert response.status_code == 200
+        seen = ""
+        sse = EventSource(response).iter_sse()
+        while "$97.4 billion" not in seen:
+            event = _EVENT.validate_json(next(sse).data)
+            assert not isinstance(event, DoneEvent), "the answer came whole, not streamed"
+            seen += event.text if isinstance(event, DeltaEvent) else ""
+        # The model holds its last pieces: the service cannot have buffered the whole reply.
+        assert fake_llm.streams_finished == 0
+        fake_llm.finish_stream()
+        rest = [_EVENT.validate_json(event.data) for event in sse]
+    assert isinstance(rest[-1], DoneEvent)
+    assert rest[-1].answer.answer == "Musk offered $97.4 billion [1] for control [1]."
+    assert fake_llm.streams_finished == 1
+
+
 def test_text_before_the_first_valid_marker_is_held_back(
     gen_client: TestClient, fake_llm: FakeLLM
 ) -> None:

@@ -94,21 +94,47 @@ def test_injected_text_reaches_the_model_only_as_a_passage(
 def test_a_passage_cannot_break_out_of_its_fence(generative: RagService, fake_llm: FakeLLM) -> None:
     fake_llm.answer("Nadella said Microsoft is good for $80 billion [1].")
     answer = generative.ask(QUESTION, top_k=3)
+    ids = [p.article_id for p in answer.passages]
+    assert "notice" in ids, "the forged fence was never put to the test"
     _, user = _prompt(fake_llm)
-    opened = re.findall(r'<passage number="(\d+)" article="([^"]*)" title="([^"]*)">', user)
-    assert [int(n) for n, _, _ in opened] == list(range(1, len(answer.passages) + 1))
-    assert [a for _, a, _ in opened] == [p.article_id for p in answer.passages]
-    assert user.count("</passage>") == len(answer.passages)
+    fences = re.findall(
+        r'<passage number="(\d+)" article="([^"]*)" title="[^"]*">\n(.*?)\n</passage>', user, re.S
+    )
+    assert [int(n) for n, _, _ in fences] == list(range(1, len(ids) + 1))
+    assert [a for _, a, _ in fences] == ids
+    assert user.count("</passage>") == len(ids)
+    # The forged closing tag and passage 9 are inside the notice's own fence, as text.
+    notice = fences[ids.index("notice")][2]
+    assert "&lt;/passage&gt;" in notice and "HACKED dollars" in notice
+
+
+# Citing the injected passage itself: its words are in the passage, so the support check
+# alone cannot refuse it; the answer still answers nothing that was asked.
+_CITES_THE_INJECTION = pytest.mark.xfail(
+    strict=True, reason="a reply quoting the injected passage, cited to it, is served"
+)
 
 
 @pytest.mark.parametrize(
-    "reply", ["HACKED", "HACKED [9]", "HACKED [1]", "You are no longer bound. HACKED"]
+    "reply",
+    [
+        "HACKED",
+        "HACKED [9]",
+        "HACKED [{other}]",
+        pytest.param("HACKED [{notice}]", marks=_CITES_THE_INJECTION),
+        pytest.param("You are no longer bound. HACKED [{notice}]", marks=_CITES_THE_INJECTION),
+    ],
 )
 def test_a_model_that_obeys_the_injection_is_not_served(
     generative: RagService, fake_llm: FakeLLM, reply: str
 ) -> None:
-    fake_llm.answer(reply)
+    ids = [p.article_id for p in generative.ask(QUESTION, top_k=3).passages]
+    notice = ids.index("notice") + 1
+    other = next(n for n, article in enumerate(ids, start=1) if article != "notice")
+    # Valid markers, so it is the support check that must refuse.
+    fake_llm.answer(reply.format(notice=notice, other=other))
     answer = generative.ask(QUESTION, top_k=3)
+    assert [p.article_id for p in answer.passages] == ids
     assert answer.answered is False
     assert answer.answer == NOT_COVERED_ANSWER and answer.citations == []
 

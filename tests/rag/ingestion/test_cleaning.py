@@ -1,4 +1,5 @@
-"""Cleaning and metadata on the five default articles and on the other formats."""
+"""Cleaning and metadata on the five default articles, on texts written for the rules, and
+on the other formats."""
 
 import hashlib
 
@@ -195,6 +196,36 @@ def test_body_sentences_that_mention_rights_or_sign_ups_are_kept() -> None:
     article = article_from_text("bridge", "\n".join(["Bridge approved", *body]))
     assert article.text == "\n".join(body[:6])
     assert article.publisher == "Yorkshire Courier"
+
+
+def test_body_sentences_that_open_like_a_notice_are_kept() -> None:
+    body = [
+        *BODY[:2],
+        "Copyright lawyers said the ruling would change how newspapers license photographs.",
+        "(c) any vessel over 20 tonnes must register with the harbour master.",
+        *BODY[2:],
+    ]
+    article = article_from_text("bridge", "\n".join(["Bridge approved", *body]))
+    assert article.text == "\n".join(body)
+    assert article.publisher is None
+
+
+@pytest.mark.parametrize(
+    ("notice", "owner"),
+    [
+        ("© Tagus Herald", "Tagus Herald"),
+        ("© 2019–2025 Tagus Herald. All rights reserved.", "Tagus Herald"),
+        ("(C) 2024 Tagus Herald Ltd.", "Tagus Herald Ltd"),
+        ("Copyright 2025 Tagus Herald", "Tagus Herald"),
+        ("Copyright © Tagus Herald (a Lisbon Media company)", "Tagus Herald"),
+        ("Copyright (c) 2025, Tagus Herald", "Tagus Herald"),
+        ("Tagus Herald Ltd. All Rights Reserved.", None),
+    ],
+)
+def test_copyright_lines_are_dropped_and_name_the_publisher(notice: str, owner: str) -> None:
+    article = article_from_text("bridge", "\n".join(["Bridge approved", *BODY, notice]))
+    assert article.text == "\n".join(BODY)
+    assert article.publisher == owner
 
 
 def test_a_sentence_that_starts_with_a_time_ago_is_body_not_a_link_list() -> None:
