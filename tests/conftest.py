@@ -23,6 +23,7 @@ from rag.service import RagService  # noqa: E402
 from tests.servers import serving  # noqa: E402
 
 DEFAULT_IDS = sorted(p.stem for p in DEFAULT_ARTICLES_DIR.glob("*.txt"))
+OFFER_ARTICLE = "000_85aa625414b9aaa7"  # Musk's $97.4 billion offer for OpenAI
 
 
 class _ExplicitSettings(Settings):
@@ -47,6 +48,19 @@ def make_settings(index_dir: Path, **overrides) -> Settings:
 def service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     """Extractive service over the default corpus, indexed once per run."""
     rag = RagService.from_settings(make_settings(tmp_path_factory.mktemp("index")))
+    rag.ensure_corpus()
+    return rag
+
+
+@pytest.fixture(scope="module")
+def own_service(tmp_path_factory: pytest.TempPathFactory) -> RagService:
+    """For a module whose tests write: its own index, over the default article on Musk's offer
+    (small, so quick to build)."""
+    root = tmp_path_factory.mktemp("own")
+    (root / "articles").mkdir()
+    source = DEFAULT_ARTICLES_DIR / f"{OFFER_ARTICLE}.txt"
+    (root / "articles" / source.name).write_text(source.read_text())
+    rag = RagService.from_settings(make_settings(root / "index", articles_dir=root / "articles"))
     rag.ensure_corpus()
     return rag
 

@@ -92,7 +92,8 @@ def test_bad_rate_limit_setting_is_refused(
     assert len(lines) == 1 and "RAG_RATE_LIMIT" in lines[0] and "'often'" in lines[0]
 
 
-def test_body_over_the_limit_is_413_and_indexes_nothing(service: RagService) -> None:
+def test_body_over_the_limit_is_413_and_indexes_nothing(own_service: RagService) -> None:
+    service = own_service
     settings = service.settings.model_copy(update={"max_body_bytes": 4096})
     with TestClient(create_app(settings, service=service)) as client:
         huge = {"question": "x" * 5000}

@@ -1,11 +1,13 @@
 """The HTTP API through the real app, over the real index, in extractive mode."""
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import DEFAULT_IDS
-
-OFFER_ARTICLE = "000_85aa625414b9aaa7"
+from api.main import create_app
+from rag.service import RagService
+from tests.conftest import DEFAULT_IDS, OFFER_ARTICLE
 
 
 def test_ask_cites_the_article_with_the_offer(client: TestClient) -> None:
@@ -151,11 +153,36 @@ def test_oversized_streamed_body_is_413(client: TestClient) -> None:
     assert response.status_code == 413
 
 
-def test_bad_input_leaves_the_index_intact(client: TestClient) -> None:
+@pytest.fixture(scope="module")
+def writable(own_service: RagService) -> Iterator[TestClient]:
+    """The app with its write routes open, over the module's own index."""
+    with TestClient(create_app(service=own_service)) as test_client:
+        yield test_client
+
+
+def test_bad_input_leaves_the_index_intact(writable: TestClient, own_service: RagService) -> None:
+    rag, client = own_service, writable
     before = client.get("/v1/articles").json()
-    client.post("/v1/ask", content=b"\x00\xff", headers={"content-type": "application/json"})
-    client.post("/v1/ask", json={"question": "x" * 5000})
+    passages = sorted(n.node_id for n in rag.index.all_passages())
+    junk = {"content-type": "application/json"}
+    refusals = [
+        (client.post("/v1/articles", content=b"\x00\xff", headers=junk), 422),
+        (client.post("/v1/articles", content=b'{"id": "x", "title": ', headers=junk), 422),
+        (client.post("/v1/articles", json={"id": OFFER_ARTICLE, "title": "T", "text": ""}), 422),
+        (client.post("/v1/articles", json=[{"title": "A list", "text": "Not one article."}]), 422),
+        (client.post("/v1/articles", json={"id": "../../etc", "title": "T", "text": "Te."}), 422),
+        (client.post("/v1/articles", files={"file": ("x.pdf", b"%PDF-1.7")}), 415),
+        (client.post("/v1/articles", files={"file": ("x.txt", "é".encode("latin-1"))}), 422),
+        (client.delete("/v1/articles/never_added"), 404),
+        (client.post("/v1/ask", content=b"\x00\xff", headers=junk), 422),
+        (client.post("/v1/ask", json={"question": "x" * 5000}), 422),
+    ]
+    for number, (response, status) in enumerate(refusals):
+        assert response.status_code == status, (number, response.text)
+        assert response.json()["detail"], number
     assert client.get("/v1/articles").json() == before
+    assert sorted(n.node_id for n in rag.index.all_passages()) == passages
+    assert client.post("/v1/ask", json={"question": "How much did Musk offer?"}).json()["answered"]
 
 
 @pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
