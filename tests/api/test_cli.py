@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rag.config import DEFAULT_ARTICLES_DIR
 from tests.paths import ROOT
 from tests.servers import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 # Runs `rag` and reports on stderr, as it exits, whether torch was ever imported.
 RAG = (

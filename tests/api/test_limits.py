@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 QUESTION = {"question": "Who leads the Stargate project?"}
 
 

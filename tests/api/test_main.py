@@ -9,6 +9,8 @@ from api.main import create_app
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, OFFER_ARTICLE
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 
 def test_ask_cites_the_article_with_the_offer(client: TestClient) -> None:
     response = client.post("/v1/ask", json={"question": "How much did Musk offer for OpenAI?"})

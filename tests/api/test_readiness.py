@@ -20,6 +20,8 @@ from tests.conftest import make_settings
 from tests.paths import ROOT
 from tests.servers import free_port
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 RAG = str(Path(sys.executable).parent / "rag")
 
 

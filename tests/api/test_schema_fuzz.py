@@ -19,6 +19,8 @@ from rag.config import DEFAULT_ARTICLES_DIR
 from rag.service import RagService
 from tests.conftest import make_settings
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 KEY = "fuzzing-admin-key-0123456789"
 
 

@@ -17,6 +17,8 @@ from api.main import create_app
 from rag.service import RagService
 from tests.servers import serving
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 HEAD = b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
 
 

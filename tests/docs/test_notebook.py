@@ -10,6 +10,8 @@ from nbformat import NotebookNode
 from rag.service import NOT_COVERED_ANSWER, RagService
 from tests.paths import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.notebook]
+
 NOTEBOOK = ROOT / "docs" / "quickstart.ipynb"
 
 

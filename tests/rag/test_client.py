@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 OFFER = "How much did Musk offer for OpenAI?"
 
 

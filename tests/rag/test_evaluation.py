@@ -21,6 +21,8 @@ def test_key_matching_is_case_insensitive_with_alternatives() -> None:
     assert not question.keys_in("Microsoft bought 150000 chips")
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 def test_harness_known_outcomes(service: RagService) -> None:
     report = evaluate(service, load_questions(DATA / "eval_small.jsonl"), top_k=5)
     by_id = {r.id: r for r in report.results}
@@ -81,6 +83,8 @@ def out_of_domain(tmp_path_factory: pytest.TempPathFactory) -> RagService:
     return fresh_service(settings, SUITES_BY_NAME["out-of-domain"].articles, settings.index_dir)
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 @pytest.mark.parametrize("suite", ["in-domain", "out-of-domain"])
 def test_question_sets_meet_their_floors(
     suite: str, service: RagService, out_of_domain: RagService
@@ -111,6 +115,8 @@ def test_every_article_a_question_names_is_indexed_for_it(suite) -> None:
     assert named <= indexed, sorted(named - indexed)
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 def test_eval_prints_the_table_and_writes_details_only_when_asked(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     result = CliRunner().invoke(

@@ -4,6 +4,8 @@ package does not load the service's heavy parts (a CLI's --help should not wait 
 import subprocess
 import sys
 
+import pytest
+
 import rag
 
 
@@ -14,6 +16,7 @@ def test_every_public_name_resolves() -> None:
     assert issubclass(rag.ArticleError, rag.RagError)
 
 
+@pytest.mark.slow
 def test_importing_the_package_stays_light() -> None:
     code = (
         "import sys, rag; heavy = {'rag.service', 'chromadb', 'llama_index.core', 'onnxruntime'};"

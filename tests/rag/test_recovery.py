@@ -26,6 +26,8 @@ from rag.service import RagService
 from tests.conftest import make_settings
 from tests.paths import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 COLLECTION = "news"
 
 

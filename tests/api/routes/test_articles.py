@@ -16,6 +16,8 @@ from rag.config import Settings, get_settings
 from rag.service import RagService
 from tests.conftest import make_settings
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 KEY = "admin-key-for-tests-0123"
 ADMIN = {"Authorization": f"Bearer {KEY}"}
 TIDES = {

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 _EVENT = TypeAdapter(ChatEvent)
 _WHOLE_MARKER = re.compile(r"\[(\d+)\]")
 QUESTION = "How much did Musk offer for OpenAI?"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 MODEL = "news-rag"
 QUESTION = "How much did Musk offer for OpenAI?"
 ADMIN_KEY = "a-long-enough-admin-key"

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.browser", "tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
+
 WIDGET_BLUE = "rgb(29, 78, 216)"
 HOST = "rag-chat-widget"
 QUESTION = "How much did Musk offer for OpenAI?"

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 QUESTION = "How much did Musk offer for OpenAI?"
 _BLOCK = re.compile(r"<passage ([^>]*)>\n(.*?)\n</passage>", re.S)
 

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.browser", "tests.fake_llm"]
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 NADELLA = "003_155f2f5638679cf8"
 QUESTION = "How much did Nadella say Microsoft is good for?"
 INJECTION = Article(
@@ -236,6 +238,7 @@ MARKUP = Article(
 )
 
 
+@pytest.mark.browser
 def test_the_widget_shows_article_markup_as_text(
     extractive: tuple[RagService, TestClient], page: Page
 ) -> None:

@@ -22,6 +22,8 @@ from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 from tests.paths import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 OFFER_ARTICLE = "000_85aa625414b9aaa7"
 HOST = "127.0.0.1"
 

@@ -3,12 +3,13 @@ graph is exported once."""
 
 import numpy as np
 import pytest
-from sentence_transformers import SentenceTransformer
 
 from rag.index import onnx_export
 from rag.index.embedding import OnnxEmbedding, build_embed_model
 from rag.index.onnx_export import exported
 from tests.conftest import make_settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 TEXTS = [
     "How much did Musk offer for OpenAI?",
@@ -24,6 +25,9 @@ def onnx_model(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedding:
 
 
 def test_same_vectors_as_sentence_transformers(onnx_model: OnnxEmbedding) -> None:
+    # Imported here: loading torch for it would slow down every run's collection.
+    from sentence_transformers import SentenceTransformer
+
     reference = SentenceTransformer(str(onnx_model.model_path), device="cpu").encode(
         TEXTS, normalize_embeddings=True
     )

@@ -4,6 +4,7 @@ corpus vocabulary from the term dictionary, and recovery when it lags the regist
 import shutil
 from pathlib import Path
 
+import pytest
 from llama_index.core.schema import TextNode
 
 from rag.answering.evidence import assess
@@ -72,6 +73,8 @@ def test_vocabulary_answers_from_the_term_dictionary() -> None:
     assert "korea" not in index.snapshot().vocabulary
 
 
+@pytest.mark.slow
+@pytest.mark.integration
 def test_evidence_reads_the_vocabulary(service: RagService) -> None:
     question = "How much did Musk offer for OpenAI?"
     _, retrieved, _ = service._retrieve(question, 5, None)

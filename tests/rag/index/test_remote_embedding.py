@@ -15,6 +15,8 @@ from rag.service import RagService
 from tests.conftest import make_settings
 from tests.servers import serving
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 DIM = 64
 
 

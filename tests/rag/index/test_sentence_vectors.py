@@ -10,6 +10,8 @@ from rag.service import RagService
 from rag.text import sentence_spans
 from tests.conftest import make_settings
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 
 def test_retrieved_passages_carry_their_sentences(service: RagService) -> None:
     _, retrieved, _ = service._retrieve("How much did Musk offer for OpenAI?", 5, None)

@@ -14,6 +14,8 @@ from rag.models import Article, IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 
 def _passage_ids(service: RagService, article_id: str) -> list[str]:
     return [

@@ -13,6 +13,8 @@ from rag.service import RagService
 from tests.conftest import make_settings
 from tests.paths import DATA
 
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
 KEY = "admin-key-for-tests-0123"
 ADMIN = {"Authorization": f"Bearer {KEY}"}
 PAGES = DATA / "pages"
