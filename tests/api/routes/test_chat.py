@@ -212,7 +212,6 @@ def test_model_text_reaches_the_client_while_the_model_is_still_writing(
         rest = [_EVENT.validate_json(event.data) for event in sse]
     assert isinstance(rest[-1], DoneEvent)
     assert rest[-1].answer.answer == "Musk offered $97.4 billion [1] for control [1]."
-    assert fake_llm.streams_finished == 1
 
 
 def test_text_before_the_first_valid_marker_is_held_back(
