@@ -227,11 +227,11 @@ def build_app(fake: FakeLLM) -> Starlette:
 def fake_llm_server() -> Iterator[FakeLLM]:
     """A running fake model server, shared by a module (for module-scoped services)."""
     fake = FakeLLM(port=free_port())
-    try:
-        with serving(build_app(fake), port=fake.port, lifespan="off"):
+    with serving(build_app(fake), port=fake.port, lifespan="off"):
+        try:
             yield fake
-    finally:
-        fake.reset()  # no handler outlives the module's server
+        finally:
+            fake.reset()  # stalled handlers let go, so the server stops at once
 
 
 @pytest.fixture
