@@ -44,7 +44,7 @@ CHILD = textwrap.dedent(
     import logging, sys, time
     from rag.config import Settings
     from rag.service import RagService
-    from tests.test_recovery import _big_article
+    from tests.rag.test_recovery import _big_article
 
     index_dir, stop_after, versions = sys.argv[1], sys.argv[2], sys.argv[3:]
     message, occurrence = stop_after.split("#")
