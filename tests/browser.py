@@ -32,10 +32,12 @@ TIMEOUT_MS = 15_000
 
 
 def _report(config: pytest.Config, message: str) -> None:
-    """Shown on the terminal whatever the capture setting: the run says what it did."""
+    """Shown on the terminal past output capture: the run says what it did."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter:
-        reporter.write_line(f"browser: {message}")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter and capture:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"browser: {message}")
 
 
 def _version(executable: Path) -> str:
