@@ -5,7 +5,9 @@ request, and answers as the test scripts it: a fixed answer text, an HTTP error,
 than the client's timeout, or a malformed body. Requests with `"stream": true` get the answer
 as `chat.completion.chunk` events, in the scripted pieces, optionally paced.
 
-Use it with `pytest_plugins = ["tests.fake_llm"]` and the `fake_llm` fixture.
+Use it with `pytest_plugins = ["tests.fake_llm"]` and the `fake_llm` fixture: one server per
+module, its script reset around every test, and any reply still stalled or streaming when a
+test ends released then, so it cannot answer into (or count towards) the next test.
 """
 
 import asyncio
@@ -43,6 +45,7 @@ class Reply:
     media_type: str = "application/json"
     pieces: list[str] | None = None  # how a streamed answer is cut; default: word by word
     piece_delay: float = 0.0
+    hold_after: int | None = None  # stream this many pieces, then wait for `finish_stream()`
 
 
 @dataclass
@@ -63,6 +66,9 @@ class FakeLLM:
     streams_finished: int = 0  # streamed replies sent to the end
     streams_abandoned: int = 0  # streamed replies whose reader went away first
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set when the test that sent a request is over: its stalled reply stops waiting.
+    _released: threading.Event = field(default_factory=threading.Event)
+    _finishing: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -75,7 +81,11 @@ class FakeLLM:
             return [r.body for r in self.received]
 
     def reset(self) -> None:
+        """A fresh script; replies still pending from before are released and go uncounted."""
         with self._lock:
+            self._released.set()
+            self._released = threading.Event()
+            self._finishing = threading.Event()
             self.received.clear()
             self.reply = Reply()
             self.queued.clear()
@@ -86,16 +96,24 @@ class FakeLLM:
         with self._lock:
             self.queued.extend(Reply(content=content) for content in contents)
 
-    def _next_reply(self) -> Reply:
+    def _next_reply(self) -> tuple[Reply, threading.Event]:
         with self._lock:
-            return self.queued.pop(0) if self.queued else self.reply
+            return (self.queued.pop(0) if self.queued else self.reply), self._released
 
     def answer(self, content: str | None) -> None:
         self.reply = Reply(content=content)
 
-    def stream(self, pieces: list[str], delay: float = 0.0) -> None:
-        """Answer streamed requests with exactly these pieces (plain ones get them joined)."""
-        self.reply = Reply(content="".join(pieces), pieces=pieces, piece_delay=delay)
+    def stream(self, pieces: list[str], delay: float = 0.0, hold_after: int | None = None) -> None:
+        """Answer streamed requests with exactly these pieces (plain ones get them joined).
+        With `hold_after`, the stream stops after that many pieces until `finish_stream()`: what
+        a client shows by then cannot have come from a reply the service buffered whole."""
+        self.reply = Reply(
+            content="".join(pieces), pieces=pieces, piece_delay=delay, hold_after=hold_after
+        )
+
+    def finish_stream(self) -> None:
+        """Let held streams send the rest of their pieces."""
+        self._finishing.set()
 
     def wait_for_abandoned_stream(self, seconds: float = 5.0) -> None:
         """Give the server a moment to notice that its reader went away."""
@@ -159,7 +177,7 @@ def chunk_events(reply: Reply, model: str) -> list[str]:
     return [*events, "data: [DONE]\n\n"]
 
 
-def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
+def build_app(fake: FakeLLM) -> Starlette:
     async def chat_completions(request: Request) -> Response:
         raw = await request.body()
         try:
@@ -167,9 +185,9 @@ def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
         except ValueError:
             body = raw.decode(errors="replace")
         fake._record(RecordedRequest(request.url.path, dict(request.headers), body))
-        reply = fake._next_reply()
+        reply, released = fake._next_reply()
         deadline = time.monotonic() + reply.delay
-        while time.monotonic() < deadline and not stopping.is_set():
+        while time.monotonic() < deadline and not released.is_set():
             await asyncio.sleep(0.05)
         if reply.raw_body is not None:
             return Response(reply.raw_body, status_code=reply.status, media_type=reply.media_type)
@@ -178,44 +196,58 @@ def build_app(fake: FakeLLM, stopping: threading.Event) -> Starlette:
             return JSONResponse({"error": error}, status_code=reply.status)
         model = body.get("model", "fake") if isinstance(body, dict) else "fake"
         if isinstance(body, dict) and body.get("stream"):
-            return StreamingResponse(paced(chunk_events(reply, model), reply.piece_delay))
+            events = chunk_events(reply, model)
+            return StreamingResponse(paced(events, reply, released, fake._finishing))
         return JSONResponse(completion(reply.content, model))
 
-    async def paced(events: list[str], delay: float) -> AsyncIterator[str]:
+    async def paced(
+        events: list[str], reply: Reply, released: threading.Event, finishing: threading.Event
+    ) -> AsyncIterator[str]:
         finished = False
         try:
-            for event in events:
+            for number, event in enumerate(events):
                 yield event
-                await asyncio.sleep(delay)
+                await asyncio.sleep(reply.piece_delay)
+                # Event 0 carries the role, so `number` pieces of text have been sent.
+                while number == reply.hold_after and not (finishing.is_set() or released.is_set()):
+                    await asyncio.sleep(0.05)
             finished = True
         finally:
             with fake._lock:
-                if finished:
+                # A reply whose test is over counts towards no later test.
+                if finished and not released.is_set():
                     fake.streams_finished += 1
-                else:
+                elif not released.is_set():
                     fake.streams_abandoned += 1
 
     return Starlette(routes=[Route("/v1/chat/completions", chat_completions, methods=["POST"])])
 
 
 @pytest.fixture(scope="module")
-def fake_llm() -> Iterator[FakeLLM]:
-    """A running fake model server, shared by a module; reset its script per test."""
+def fake_llm_server() -> Iterator[FakeLLM]:
+    """A running fake model server, shared by a module (for module-scoped services)."""
     fake = FakeLLM(port=free_port())
-    stopping = threading.Event()
-    try:
-        with serving(build_app(fake, stopping), port=fake.port, lifespan="off"):
+    with serving(build_app(fake), port=fake.port, lifespan="off"):
+        try:
             yield fake
-    finally:
-        stopping.set()
+        finally:
+            fake.reset()  # stalled handlers let go, so the server stops at once
+
+
+@pytest.fixture
+def fake_llm(fake_llm_server: FakeLLM) -> Iterator[FakeLLM]:
+    """The module's fake model with a fresh script; what it still holds is released after."""
+    fake_llm_server.reset()
+    yield fake_llm_server
+    fake_llm_server.reset()
 
 
 @pytest.fixture(scope="module")
-def gen_service(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
+def gen_service(fake_llm_server: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> RagService:
     """A generative service over the default corpus, talking to the module's fake model."""
     settings = make_settings(
         tmp_path_factory.mktemp("gen-index"),
-        openai_base_url=fake_llm.base_url,
+        openai_base_url=fake_llm_server.base_url,
         openai_api_key="test",
         llm_timeout=LLM_TIMEOUT,
         llm_max_retries=0,
@@ -223,6 +255,13 @@ def gen_service(fake_llm: FakeLLM, tmp_path_factory: pytest.TempPathFactory) -> 
     rag = RagService.from_settings(settings)
     rag.ensure_corpus()
     return rag
+
+
+@pytest.fixture(scope="module")
+def gen_server(gen_service: RagService) -> Iterator[str]:
+    """The real app over the generative service, served by uvicorn; yields its base URL."""
+    with serving(create_app(service=gen_service)) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")

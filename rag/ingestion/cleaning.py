@@ -18,12 +18,17 @@ _DATE_LINE = re.compile(
 )
 # Control characters and zero-width marks: invisible, and text made only of them is no text.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-# A copyright LINE: one that starts with the notice or has 'All rights reserved.' as a sentence.
+# A copyright LINE: one that opens with the notice ('©', '(c) 2025', 'Copyright 2025',
+# 'Copyright ©') or ends with 'All rights reserved.' as a sentence. A body sentence that merely
+# starts with the word ('Copyright lawyers said...') or a list item '(c) any vessel...' is text.
 _COPYRIGHT = re.compile(
-    r"^(?:©|\(c\)|copyright\b)|(?:^|[.!?)]\s*)all rights reserved\.?$", re.IGNORECASE
+    r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))|(?:^|[.!?)]\s*)all rights reserved\.?$",
+    re.IGNORECASE,
 )
 _COPYRIGHT_OWNER = re.compile(
-    r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<owner>[^(.©]+?)\s*(?:\(|\.|$)", re.IGNORECASE
+    r"^(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+    r"(?P<owner>[^(.©]+?)\s*(?:\(|\.|$)",
+    re.IGNORECASE,
 )
 _AI_NOTICE = re.compile(
     r"summari[sz]ed (?:using|by|with) (?:an? )?(?:artificial intelligence|AI)"

@@ -1,0 +1,75 @@
+"""The extractive answerer's choice of quotes, on passages written for it.
+
+`MockEmbedding` gives every sentence and question the same vector, so meaning ties and the
+choice rests on what the scorer adds to it: the fact asked for, the names and words shared.
+"""
+
+import numpy as np
+from llama_index.core.embeddings import MockEmbedding
+from llama_index.core.schema import NodeWithScore, TextNode
+
+from rag.answering.extractive import ExtractiveAnswerer
+from rag.retrieval import RetrievedPassage
+from rag.text import sentence_spans
+
+EMBED = MockEmbedding(embed_dim=8)
+
+
+def passage(article_id: str, title: str, text: str, start: int = 0) -> RetrievedPassage:
+    """A retrieved passage at `start` in its article, with its sentences' vectors."""
+    meta = {"article_id": article_id, "title": title, "start": start, "end": start + len(text)}
+    spans = sentence_spans(text, offset=start)
+    sentences = [text[s - start : e - start] for s, e in spans]
+    vectors = np.asarray(EMBED.get_text_embedding_batch(sentences), dtype=np.float32)
+    node = NodeWithScore(node=TextNode(text=text, metadata=meta), score=1.0)
+    return RetrievedPassage(node, 1.0, 0.5, spans, vectors)
+
+
+FERRY = passage(
+    "ferry",
+    "Lisbon buys electric ferries",
+    "The Lisbon council met on Monday to discuss the ferries. "
+    "The council approved a budget of €40 million for new ferries. "
+    "The Lisbon council approved the ferry plan after a long debate.",
+    start=120,
+)
+BRIDGE = passage(
+    "bridge",
+    "A bridge for Porto",
+    "Residents have long asked for a bridge. "
+    "The mayor, Carla Mendes, said the bridge would open in 2027.",
+)
+
+
+def answer(question: str) -> tuple[str, list]:
+    return ExtractiveAnswerer().answer(
+        question, EMBED.get_query_embedding(question), [FERRY, BRIDGE]
+    )
+
+
+def test_the_sentence_holding_the_asked_fact_beats_one_sharing_more_words() -> None:
+    text, citations = answer("How much did the Lisbon council approve for the ferry plan?")
+    assert text == "The council approved a budget of €40 million for new ferries. [1]"
+    (citation,) = citations
+    assert (citation.article_id, citation.title) == ("ferry", "Lisbon buys electric ferries")
+    # Offsets are the article's, not the passage's.
+    article = " " * 120 + FERRY.node.node.text
+    assert article[citation.start : citation.end] == citation.text
+
+
+def test_each_kind_of_question_gets_the_sentence_with_its_kind_of_fact() -> None:
+    assert answer("When will the bridge open?")[0].endswith("would open in 2027. [1]")
+    assert answer("Who is the mayor of Porto?")[0].startswith("The mayor, Carla Mendes,")
+
+
+def test_a_question_about_what_no_passage_names_is_declined() -> None:
+    assert answer("How much did Tokyo Metro spend on ferries?") == ("", [])
+
+
+def test_a_two_part_question_quotes_each_part_numbered_in_order() -> None:
+    text, citations = answer(
+        "When will the Porto bridge open, and how much did Lisbon approve for ferries?"
+    )
+    assert [c.article_id for c in citations] == ["bridge", "ferry"]
+    assert [c.marker for c in citations] == [1, 2]
+    assert text == " ".join(f"{c.text} [{c.marker}]" for c in citations)

@@ -1,0 +1,135 @@
+"""How extractive answers read questions and choose quotes: word forms, names, kinds of fact,
+and the documentation's own example questions asked of the real service."""
+
+import pytest
+
+from rag.answering.question import AnswerType, answer_type
+from rag.answering.support import fact_strength, missing_names, need, question_parts
+from rag.index.lexical import _query_stems
+from rag.service import RagService
+from rag.text import content_stems, leans_back, quotable
+
+
+@pytest.mark.parametrize(("one", "other"), [("leads", "led"), ("runs", "ran"), ("paid", "pays")])
+def test_irregular_forms_of_a_word_compare_equal(one: str, other: str) -> None:
+    assert content_stems(one) == content_stems(other)
+
+
+def test_bm25_also_searches_a_question_words_other_forms() -> None:
+    stems = _query_stems("Who leads the Stargate project?")
+    assert {"lead", "led"} <= set(stems)
+    # Stop words bring no forms of their own ('did' would bring 'done').
+    assert "done" not in _query_stems("What did they do?")
+
+
+def test_a_name_with_a_model_number_is_one_name_written_either_way() -> None:
+    asked = need("What is Grok 2?")
+    assert asked.names == ("Grok 2",)
+    assert not missing_names(asked, "xAI released the chatbot “Grok2,” in August.")
+    assert missing_names(asked, "xAI released the chatbot Grok in August.")
+
+
+def test_a_surname_ending_like_a_nationality_is_still_a_name() -> None:
+    assert need("What did Altman warn Musk against?").names == ("Altman", "Musk")
+    assert need("Which Swedish prosecutor dropped the case?").names == ()
+
+
+def test_initials_stand_for_the_name() -> None:
+    asked = need("How much is Microsoft spending in the United States?")
+    assert not missing_names(asked, "Microsoft is spending $50 billion in the U.S.")
+    assert missing_names(asked, "Microsoft is spending $50 billion in Europe.")
+
+
+def test_a_figure_the_question_gives_is_not_required_in_the_quote() -> None:
+    asked = need("Nadella's $80 billion refers to investment in which Microsoft service?")
+    assert asked.names == ("Microsoft",)
+
+
+def test_how_many_x_is_answered_by_a_count_of_x() -> None:
+    asked = need("Over how many years is the money meant to be invested?")
+    counted = fact_strength(asked, "The funds are to be spent over the next four years.")
+    other = fact_strength(asked, "It is a $500 billion AI development investment.")
+    assert counted == 1.0 and 0 < other < counted
+
+
+def test_a_title_before_the_name_does_not_make_it_the_person_asked_about() -> None:
+    asked = need("Which Austrian minister said the building must change?")
+    assert fact_strength(asked, "It must change, Interior Minister Wolfgang Peschorn said.") == 1
+    assert fact_strength(need("Who is Sam Altman?"), "Sam Altman runs it.") == 0
+
+
+def test_a_name_after_its_role_answers_which_investor() -> None:
+    asked = need("Which investor's data centers has Anthropic relied on?")
+    assert fact_strength(asked, "Anthropic used data centers from its investor, Amazon.") == 1
+    assert fact_strength(asked, "Anthropic used data centers from its investors, and more.") == 0
+
+
+def test_an_opening_clause_does_not_decide_the_kind_of_answer() -> None:
+    question = "When asked how to spend a billion dollars, what did the tool recommend?"
+    assert answer_type(question) is AnswerType.other
+    assert answer_type("When did Musk leave OpenAI?") is AnswerType.time
+    assert answer_type("Why did Musk leave OpenAI?") is AnswerType.reason
+
+
+def test_a_stated_cause_answers_why_better_than_a_sequence() -> None:
+    asked = need("Why did Musk leave OpenAI?")
+    cause = "The board opposed a merger with Tesla, and Musk ended up leaving OpenAI."
+    sequence = "After Musk left, OpenAI became a for-profit company."
+    assert fact_strength(asked, cause) > fact_strength(asked, sequence) > 0
+
+
+def test_a_pronoun_after_an_opening_phrase_needs_the_sentence_before() -> None:
+    assert leans_back("In November last year, he mocked Musk on X.")
+    assert not leans_back("Musk said he would build it.")
+    assert not leans_back("Altman, the chief executive, said so.")
+
+
+def test_a_key_point_list_item_is_quotable_a_short_one_is_not() -> None:
+    assert quotable("- Pending a $1 billion order from Musk's X for AI servers")
+    assert not quotable("- Technology news and more")
+    assert not quotable("Pending a $1 billion order from Musk's X for AI servers")
+
+
+# The example questions of README.md, docs/*.md and docs/quickstart.ipynb, each with a phrase
+# only a right answer quotes.
+EXAMPLES = [
+    ("How much did Musk offer for OpenAI?", "97.4 billion"),
+    ("Who leads the Stargate project?", "Altman led the announcement"),
+    ("What is Colossus?", "supercomputer"),
+    ("How many H100s does Colossus have?", "100,000"),
+    ("What is Grok 2?", "Grok2"),
+    ("How much will the Stargate project invest?", "$100 billion"),
+    ("Why did Musk leave OpenAI?", "opposed a merger with Tesla"),
+    ("And what did Altman reply?", "he mocked Musk"),
+    # docs/api.md: the standalone form of the follow-up 'And who are its partners?'
+    ("And who are its partners? (Stargate)", "Oracle Chairman Larry Ellison"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+@pytest.mark.parametrize(("question", "phrase"), EXAMPLES)
+def test_documented_example_questions_are_answered(
+    service: RagService, question: str, phrase: str
+) -> None:
+    answer = service.ask(question)
+    assert answer.answered
+    assert phrase in answer.answer.split("[2]")[0]  # in the first quote
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_documented_question_the_articles_do_not_answer_is_declined(service: RagService) -> None:
+    assert not service.ask("What did Angela Merkel say about xAI?").answered
+
+
+def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_question() -> None:
+    shared = "In what kind of court, and in which state, was the hearing scheduled?"
+    assert question_parts(shared) == [shared]
+    two = "Which firm led the talks, and how much did Musk offer?"
+    assert question_parts(two) == ["Which firm led the talks", "how much did Musk offer?"]
+
+
+def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
+    assert answer_type("And who are its partners? (Stargate)") is AnswerType.person
+    assert answer_type("And how much will they invest?") is AnswerType.amount

@@ -1,0 +1,240 @@
+"""Server mode: the index lives in a real Chroma server started with the `chroma` CLI."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import chromadb
+import httpx
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from rag.config import DEFAULT_ARTICLES_DIR
+from rag.models import IngestStatus
+from rag.service import RagService
+from tests.conftest import DEFAULT_IDS, make_settings
+from tests.paths import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+OFFER_ARTICLE = "000_85aa625414b9aaa7"
+HOST = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _chroma_cli() -> str:
+    beside_python = Path(sys.executable).parent / "chroma"
+    found = str(beside_python) if beside_python.exists() else shutil.which("chroma")
+    assert found, "the `chroma` CLI that chromadb installs was not found"
+    return found
+
+
+@pytest.fixture(scope="module")
+def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A Chroma server on a free local port, for this module only."""
+    workdir = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "NO_COLOR": "1"}
+    env.pop("CHROMA_HOST", None)
+    log_path = workdir / "server.log"
+    command = [_chroma_cli(), "run", "--path", str(workdir / "data")]
+    command += ["--host", HOST, "--port", str(port)]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=workdir,
+        )
+    try:
+        probe = None
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"chroma run exited with {server.returncode}:\n{log_path.read_text()}")
+            try:
+                probe = probe or chromadb.HttpClient(
+                    host=HOST, port=port, settings=ChromaSettings(anonymized_telemetry=False)
+                )
+                probe.heartbeat()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"chroma run did not answer in 30 s:\n{log_path.read_text()}")
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+def _server_service(port: int, index_dir: Path) -> RagService:
+    return RagService.from_settings(make_settings(index_dir, chroma_host=HOST, chroma_port=port))
+
+
+@pytest.fixture(scope="module")
+def server_service(chroma_port: int, tmp_path_factory: pytest.TempPathFactory) -> RagService:
+    index_dir = tmp_path_factory.mktemp("unused-index")
+    rag = _server_service(chroma_port, index_dir)
+    results = rag.ensure_corpus()
+    assert sorted(r.article_id for r in results) == DEFAULT_IDS
+    assert {r.status for r in results} == {IngestStatus.added}
+    return rag
+
+
+def test_server_mode_answers_with_a_citation(server_service: RagService, chroma_port: int) -> None:
+    assert server_service.settings.chroma_host == HOST
+    answer = server_service.ask("How much did Musk offer for OpenAI?")
+    assert answer.answered is True
+    assert answer.mode == "extractive"
+    assert "97.4 billion" in answer.answer
+    offer = [c for c in answer.citations if "97.4 billion" in c.text]
+    assert offer and offer[0].article_id == OFFER_ARTICLE
+    article = server_service.article(OFFER_ARTICLE)
+    assert article.text[offer[0].start : offer[0].end] == offer[0].text
+
+
+def test_index_lives_in_the_server_not_on_disk(
+    server_service: RagService, chroma_port: int
+) -> None:
+    # The passages are in the server: a plain client sees both collections filled.
+    client = chromadb.HttpClient(
+        host=HOST, port=chroma_port, settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    names = {c.name for c in client.list_collections()}
+    collection = server_service.settings.collection
+    assert {f"{collection}_passages", f"{collection}_articles"} <= names
+    assert client.get_collection(f"{collection}_articles").count() == len(DEFAULT_IDS)
+    passages = sum(a.passages for a in server_service.articles())
+    assert client.get_collection(f"{collection}_passages").count() == passages
+    # ... and nothing was written to the local index directory.
+    assert not any(server_service.settings.index_dir.iterdir())
+
+
+def test_second_service_sees_the_same_articles_and_reingest_is_unchanged(
+    server_service: RagService, chroma_port: int, tmp_path: Path
+) -> None:
+    other = _server_service(chroma_port, tmp_path / "other-index")
+    assert [a.id for a in other.articles()] == DEFAULT_IDS
+    assert other.articles() == server_service.articles()
+    assert other.check() == len(DEFAULT_IDS)  # answers from the shared server
+    assert not (tmp_path / "other-index").exists()
+    assert other.ensure_corpus() == []  # already indexed: nothing to do
+
+    results, errors = other.ingest_paths([DEFAULT_ARTICLES_DIR])
+    assert errors == []
+    assert sorted(r.article_id for r in results) == DEFAULT_IDS
+    assert {r.status for r in results} == {IngestStatus.unchanged}
+    assert other.articles() == server_service.articles()
+
+    answer = other.ask("How much did Musk offer for OpenAI?")
+    assert answer.answered and "97.4 billion" in answer.answer
+    assert any(c.article_id == OFFER_ARTICLE for c in answer.citations)
+
+
+@contextmanager
+def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
+    """A real `rag serve` process on the Chroma server; yields its base URL."""
+    (workdir / "articles").mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CHROMA_HOST": HOST,
+        "CHROMA_PORT": str(chroma_port),
+        "RAG_COLLECTION": "replicas",
+        "RAG_ARTICLES_DIR": str(workdir / "articles"),
+        "RAG_INDEX_DIR": str(workdir / "unused"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    rag = Path(sys.executable).parent / "rag"
+    log = (workdir / f"serve-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [str(rag), "serve", "--host", HOST, "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=workdir,
+    )
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, (workdir / f"serve-{port}.log").read_text()
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "rag serve did not start in 120 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _cites(url: str, question: str, article_id: str) -> bool:
+    response = httpx.post(f"{url}/v1/ask", json={"question": question}, timeout=30)
+    assert response.status_code == 200, response.text
+    return any(p["article_id"] == article_id for p in response.json()["passages"])
+
+
+@pytest.mark.timeout(600)
+def test_replicas_see_each_others_writes_within_a_second(chroma_port: int, tmp_path: Path) -> None:
+    with (
+        _rag_serve(_free_port(), chroma_port, tmp_path / "a") as writer,
+        _rag_serve(_free_port(), chroma_port, tmp_path / "b") as reader,
+    ):
+        statuses: list[int] = []
+        stop = threading.Event()
+
+        def ask_meanwhile() -> None:
+            while not stop.is_set():
+                answer = httpx.post(
+                    f"{reader}/v1/ask", json={"question": "What did the ferry log say?"}, timeout=30
+                )
+                statuses.append(answer.status_code)
+
+        asker = threading.Thread(target=ask_meanwhile)
+        asker.start()
+        try:
+            for n in range(3):
+                text = " ".join(
+                    f"Ferry log {n} entry {i}: the boat left pier {i}." for i in range(60)
+                )
+                body = {"id": f"ferry{n}", "title": f"Ferry log {n}", "text": text}
+                assert httpx.post(f"{writer}/v1/articles", json=body, timeout=60).status_code == 201
+            beacon = "The Quorvath beacon was lit on the north pier at dawn by the harbour master."
+            body = {"id": "beacon", "title": "Beacon", "text": beacon}
+            assert httpx.post(f"{writer}/v1/articles", json=body, timeout=60).status_code == 201
+            written = time.monotonic()
+            while not _cites(reader, "Who lit the Quorvath beacon?", "beacon"):
+                assert time.monotonic() - written < 1.0, "the write was not seen within 1 s"
+            assert httpx.delete(f"{writer}/v1/articles/beacon", timeout=60).status_code == 204
+            deleted = time.monotonic()
+            while _cites(reader, "Who lit the Quorvath beacon?", "beacon"):
+                assert time.monotonic() - deleted < 1.0, "the delete was not seen within 1 s"
+            assert httpx.get(f"{reader}/readyz", timeout=10).status_code == 200
+        finally:
+            stop.set()
+            asker.join(timeout=60)
+        assert statuses and set(statuses) == {200}

@@ -1,0 +1,96 @@
+"""The lexical index (tantivy): BM25 from the question's postings, per-article updates, the
+corpus vocabulary from the term dictionary, and recovery when it lags the registry."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from llama_index.core.schema import TextNode
+
+from rag.answering.evidence import assess
+from rag.index.lexical import LexicalIndex
+from rag.models import Article
+from rag.service import RagService
+from tests.conftest import make_settings
+
+
+def _article(article_id: str, version: str, *texts: str) -> tuple[str, list[TextNode]]:
+    return version, [
+        TextNode(
+            id_=f"{article_id}:{version}:{n:04d}",
+            text=text,
+            metadata={"article_id": article_id, "title": f"{article_id} news", "start": n},
+        )
+        for n, text in enumerate(texts)
+    ]
+
+
+def _ids(index: LexicalIndex, question: str, within: set[str] | None = None) -> list[str]:
+    found = index.snapshot().search(index.schema, question, 10, within)
+    return [node.node_id for node, _ in found]
+
+
+def test_ranks_by_the_question_terms_and_narrows_to_articles(tmp_path: Path) -> None:
+    index = LexicalIndex(tmp_path / "lexical")
+    index.apply(
+        {
+            "grid": _article("grid", "v1", "The turbines were humming.", "Solar panels on roofs."),
+            "chips": _article("chips", "v1", "Nvidia ships new turbine controllers."),
+        }
+    )
+    # Stemmed: 'turbine' finds 'turbines'; stop words ('the', 'was') find nothing.
+    assert set(_ids(index, "Which turbine?")) == {"grid:v1:0000", "chips:v1:0000"}
+    assert _ids(index, "Which turbine?", {"chips"}) == ["chips:v1:0000"]
+    assert _ids(index, "the was") == []
+    node, _ = index.snapshot().search(index.schema, "solar", 1, None)[0]
+    assert node.text == "Solar panels on roofs." and node.metadata["article_id"] == "grid"
+
+
+def test_an_update_replaces_one_article_and_survives_reopening(tmp_path: Path) -> None:
+    index = LexicalIndex(tmp_path / "lexical")
+    index.apply({"a": _article("a", "v1", "Zorblax reactor."), "b": _article("b", "v1", "Kelp")})
+    index.apply({"a": _article("a", "v2", "Quintessa reactor.")})
+    assert _ids(index, "zorblax") == []
+    assert _ids(index, "quintessa reactor") == ["a:v2:0000"]
+    assert _ids(index, "kelp") == ["b:v1:0000"]
+    index.apply({"b": None})
+    reopened = LexicalIndex(tmp_path / "lexical")
+    assert reopened.snapshot().versions == {"a": "v2"}
+    assert _ids(reopened, "kelp reactor") == ["a:v2:0000"]
+    # The vocabulary's prefixes follow too: replaced and removed articles' words are gone.
+    assert set(reopened.snapshot().vocabulary) == {"quint", "react"}
+
+
+def test_vocabulary_answers_from_the_term_dictionary() -> None:
+    index = LexicalIndex(None)  # in memory, as with a Chroma server
+    index.apply({"k": _article("k", "v1", "South Korea's exports rose.")})
+    vocabulary = index.snapshot().vocabulary
+    assert "korea" in vocabulary and "exports" in vocabulary and "k" in vocabulary  # title
+    assert "korean" not in vocabulary and "" not in vocabulary
+    assert vocabulary.has_prefix("korea") and not vocabulary.has_prefix("japan")
+    assert set(vocabulary) == {"korea", "expor", "south"}  # five-letter prefixes, once each
+    index.apply({"k": None})
+    assert "korea" not in index.snapshot().vocabulary
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_evidence_reads_the_vocabulary(service: RagService) -> None:
+    question = "How much did Musk offer for OpenAI?"
+    _, retrieved, _ = service._retrieve(question, 5, None)
+    vocabulary = service._retriever.vocabulary
+    assert assess(question, retrieved, vocabulary, 0.3).supported
+    unknown = assess("How much did Zorblaxian Quux offer?", retrieved, vocabulary, 0.3)
+    assert not unknown.supported and "Zorblaxian Quux" in unknown.reason
+
+
+def test_a_lexical_index_behind_the_registry_is_brought_level_at_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "index", articles_dir=tmp_path)
+    text = "The Zorblax turbine in Ohio feeds forty homes through the winter."
+    RagService.from_settings(settings).ingest([Article(id="power", title="Grid", text=text)])
+    # As if the process died between the registry commit and the lexical one.
+    shutil.rmtree(tmp_path / "index" / "news_lexical")
+    restarted = RagService.from_settings(settings)
+    assert "zorblax" in restarted._retriever.vocabulary
+    answer = restarted.ask("Where does the Zorblax turbine feed homes?")
+    assert answer.answered and answer.citations[0].article_id == "power"

@@ -1,0 +1,55 @@
+"""Hybrid retrieval: one fusion retriever serves every question, each with its own snapshot,
+candidate count and article filter, including questions running at the same time."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from llama_index.core.schema import QueryBundle
+
+from rag.service import RagService
+from tests.conftest import DEFAULT_IDS
+
+QUESTIONS = [
+    json.loads(line)["question"]
+    for line in (Path(__file__).parent / "data" / "questions.jsonl").read_text().splitlines()
+]
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+
+def _ranking(
+    service: RagService, question: str, top_k: int, articles: list[str] | None
+) -> list[tuple[str, float]]:
+    bundle = QueryBundle(question, embedding=service._embed_model.get_query_embedding(question))
+    found = service._retriever.retrieve(bundle, top_k, articles)
+    return [(p.node.node.node_id, p.fused_score) for p in found]
+
+
+def test_each_question_cuts_its_own_top_k(service: RagService) -> None:
+    question = QUESTIONS[0]
+    longer = _ranking(service, question, 8, None)
+    assert len(longer) == 8
+    assert _ranking(service, question, 3, None) == longer[:3]
+
+
+def test_an_article_filter_keeps_both_sides_to_those_articles(service: RagService) -> None:
+    within = DEFAULT_IDS[:2]
+    for question in QUESTIONS[:10]:
+        bundle = QueryBundle(question, embedding=service._embed_model.get_query_embedding(question))
+        found = service._retriever.retrieve(bundle, 10, within)
+        assert found
+        assert {p.node.node.metadata["article_id"] for p in found} <= set(within)
+
+
+def test_concurrent_questions_get_what_each_gets_alone(service: RagService) -> None:
+    asked = [
+        (question, top_k, articles)
+        for n, question in enumerate(QUESTIONS[:24])
+        for top_k, articles in [((n % 3) + 2, None), (5, DEFAULT_IDS[n % 5 : n % 5 + 2])]
+    ]
+    alone = [_ranking(service, *each) for each in asked]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda each: _ranking(service, *each), asked))
+    assert together == alone
