@@ -3,17 +3,16 @@ candidate count and article filter, including questions running at the same time
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from llama_index.core.schema import QueryBundle
 
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS
+from tests.paths import DATA
 
 QUESTIONS = [
-    json.loads(line)["question"]
-    for line in (Path(__file__).parent / "data" / "questions.jsonl").read_text().splitlines()
+    json.loads(line)["question"] for line in (DATA / "questions.jsonl").read_text().splitlines()
 ]
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
