@@ -71,6 +71,7 @@ class MarkerStream:
         self._unprocessed = ""
         self._claim = ""  # text whose markers have not come yet
         self._declined = False
+        self._sentence_open = False  # a released claim whose closing punctuation is to come
         self.dropped = 0
         self.text = ""
 
@@ -124,6 +125,7 @@ class MarkerStream:
             text = _CLOSING.sub("", text.lstrip()).lstrip()
         if not text:
             return []
+        self._sentence_open = not _CLOSING.fullmatch(text)
         self.text += text
         events: list[CitationEvent | DeltaEvent] = [
             CitationEvent(citation=c) for c in self.citations[known:]
@@ -143,25 +145,32 @@ class MarkerStream:
                 continue
             events += self._settle(numbers)
         self._claim += ready[position:]
-        if self.text and not self._declined:
-            # Punctuation after a released claim ends that claim's sentence: send it at once.
-            closing = _CLOSING.match(self._claim)
-            if closing:
-                events += self._release(closing.group(), len(self.citations))
-                self._claim = self._claim[closing.end() :]
+        if not self._declined:
+            events += self._close_sentence()
         if NOT_COVERED in self._claim and not self.text:
             self._declined = True
         return [] if self._declined else events
 
+    def _close_sentence(self) -> list[CitationEvent | DeltaEvent]:
+        """Punctuation right after a released claim ends that claim's sentence: sent at once.
+        After a dropped claim it belongs to the dropped sentence, and goes with it."""
+        closing = _CLOSING.match(self._claim) if self._sentence_open else None
+        if not closing:
+            return []
+        self._claim = self._claim[closing.end() :]
+        return self._release(closing.group(), len(self.citations))
+
     def _settle(self, numbers: list[int]) -> list[CitationEvent | DeltaEvent]:
         """Release the claim with its markers, or drop it when its passages do not state it."""
+        events = [] if self._declined else self._close_sentence()
         claim, self._claim = self._claim, ""
         if self._declined or NOT_COVERED in claim:
             self._declined = self._declined or not self.text
-            return []
+            return events
         if not self._supported(claim, numbers):
             self.dropped += 1
-            return []
+            self._sentence_open = False
+            return events
         known = len(self.citations)
         markers = self._markers(numbers)
-        return self._release(claim + markers, known)
+        return events + self._release(claim + markers, known)

@@ -177,13 +177,7 @@ def test_the_models_not_covered_reply_declines() -> None:
     "reply",
     [
         "Microsoft invested $1 billion [2]. Musk offered $97.4 billion [1, 2]. Then more",
-        pytest.param(
-            "Musk offered $97.4 billion [3] in February [1]. Apple paid $5 billion [2].",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="streamed, the '.' after a dropped claim is sent again: '[1]..'",
-            ),
-        ),
+        "Musk offered $97.4 billion [3] in February [1]. Apple paid $5 billion [2].",
         "Musk offered $97.4 billion [3] in February [1]. Microsoft invested $1 billion [2].",
         f"Musk offered $97.4 billion [1]. {NOT_COVERED}",
     ],
@@ -198,3 +192,11 @@ def test_a_streamed_reply_is_answered_as_the_whole_reply_is(reply: str, piece: i
         whole.citations,
     )
     assert _text(events) == streamed.text
+
+
+def test_the_full_stop_after_a_released_claim_stays_when_the_next_claim_is_dropped() -> None:
+    reply = "Musk offered $97.4 billion [1]. Apple paid $5 billion [2]."
+    for piece in (1, 3, len(reply)):
+        markers, events = _streamed(reply, piece)
+        assert markers.text == "Musk offered $97.4 billion [1]."
+        assert _text(events) == markers.text and markers.dropped == 1
