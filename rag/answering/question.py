@@ -130,15 +130,17 @@ def key_terms(question: str) -> list[str]:
     """Names, numbers and quoted phrases: what the answer must be about."""
     terms = [m.strip() for m in _QUOTED.findall(question)]
     for match in _KEY_TERM.finditer(question):
-        for run in _POSSESSIVE_END.split(match.group()):
+        for position, run in enumerate(_POSSESSIVE_END.split(match.group())):
             words_in_term = [_POSSESSIVE.sub("", w) for w in run.split()]
-            # Question words and a sentence's first word are capitalised without being names.
+            # Question words are capitalised without being names...
+            opening = len(words_in_term)
             while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
                 words_in_term.pop(0)
+            # ...and so is the first word of the question, when it is not one of those.
             if (
                 match.start() == 0
-                and run is not None
-                and len(words_in_term) > 1
+                and position == 0
+                and len(words_in_term) == opening > 1
                 and not INNER_CAPITAL.search(words_in_term[0])
             ):
                 words_in_term.pop(0)
