@@ -23,6 +23,7 @@ from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, quoted
 from rag.answering.generative import GenerativeAnswerer
+from rag.answering.support import need
 from rag.config import Settings, get_settings
 from rag.errors import ArticleError, ArticleNotFoundError, IndexUnavailableError, RagError
 from rag.index.embedding import VectorModel
@@ -253,7 +254,7 @@ class RagService:
         passages = [_passage(p) for p in retrieved]
         yield SourcesEvent(query=query, mode=mode, passages=passages)
         if evidence.supported and self._generative:
-            markers = MarkerStream(retrieved)
+            markers = MarkerStream(retrieved, need(query))
             try:
                 if stop:
                     with closing(self._generative.stream(query, retrieved)) as tokens:

@@ -11,7 +11,7 @@ The same class serves a whole reply (one `feed`), so streamed and plain answers 
 import re
 from typing import Any
 
-from rag.answering.support import claim_supported
+from rag.answering.support import Need, claim_supported, holds_fact
 from rag.models import Citation, CitationEvent, DeltaEvent
 from rag.retrieval import RetrievedPassage
 
@@ -62,10 +62,19 @@ class MarkerStream:
     A claim is released only when its markers are complete and the passages they name state
     every name and figure it does (`support.claim_supported`); otherwise it is dropped and
     counted in `dropped`. Text after the last marker cites nothing and is dropped too.
+
+    Given what the question asks (`asked`), the answer must also state a fact of that kind
+    (an amount for 'how much', a person for 'who'): claims are held until one does, and an
+    answer in which none does is declined, its claims counted as dropped. A model that obeys
+    an instruction planted in a passage ('reply HACKED') answers nothing that was asked.
     """
 
-    def __init__(self, passages: list[RetrievedPassage]) -> None:
+    def __init__(self, passages: list[RetrievedPassage], asked: Need | None = None) -> None:
         self._passages = passages
+        self._asked = asked
+        self._fact_stated = asked is None
+        self._held: list[CitationEvent | DeltaEvent] = []
+        self._held_claims = 0
         self._numbers: dict[int, int] = {}  # passage number -> citation marker
         self.citations: list[Citation] = []
         self._unprocessed = ""
@@ -95,6 +104,9 @@ class MarkerStream:
         if _WORD.search(self._claim) and not self._declined:
             self.dropped += 1
         self._claim = ""
+        if not self._fact_stated and self.text:
+            self.dropped += self._held_claims
+            self.text, self.citations, self._declined = "", [], True
         return events
 
     def _cited(self, match: re.Match) -> list[int]:
@@ -149,7 +161,13 @@ class MarkerStream:
             events += self._close_sentence()
         if NOT_COVERED in self._claim and not self.text:
             self._declined = True
-        return [] if self._declined else events
+        if self._declined:
+            return []
+        if not self._fact_stated:
+            self._held += events
+            return []
+        events, self._held = self._held + events, []
+        return events
 
     def _close_sentence(self) -> list[CitationEvent | DeltaEvent]:
         """Punctuation right after a released claim ends that claim's sentence: sent at once.
@@ -173,4 +191,7 @@ class MarkerStream:
             return events
         known = len(self.citations)
         markers = self._markers(numbers)
+        self._held_claims += 1
+        if not self._fact_stated and self._asked and holds_fact(self._asked, claim):
+            self._fact_stated = True
         return events + self._release(claim + markers, known)

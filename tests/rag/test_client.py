@@ -340,7 +340,7 @@ def test_model_answer_streams_as_text(gen_server: str, fake_llm: FakeLLM) -> Non
 
 
 def test_leaving_a_stream_early_stops_the_model(gen_server: str, fake_llm: FakeLLM) -> None:
-    fake_llm.stream(["Musk offered [1]"] + [" and more"] * 100, delay=0.1)
+    fake_llm.stream(["Musk offered $97.4 billion [1]"] + [" and more"] * 100, delay=0.1)
     with RagClient(gen_server) as client:
         stream = client.chat_stream(OFFER)
         assert "[1]" in next(stream)

@@ -329,7 +329,7 @@ def test_guards_answer_in_openai_shape(gen_service: RagService) -> None:
 
 
 def test_closing_the_stream_stops_the_model(gen_sdk: OpenAI, fake_llm: FakeLLM) -> None:
-    fake_llm.stream(["Musk offered [1]"] + [" and more"] * 100, delay=0.1)
+    fake_llm.stream(["Musk offered $97.4 billion [1]"] + [" and more"] * 100, delay=0.1)
     stream = ask(gen_sdk, user(QUESTION), stream=True)
     for chunk in stream:
         if chunk.choices[0].delta.content:

@@ -6,6 +6,7 @@ import pytest
 
 from rag.answering.citing import MAX_OPEN_MARKER, NOT_COVERED, MarkerStream, open_marker_start
 from rag.answering.conversation import without_markers
+from rag.answering.support import need
 from rag.models import CitationEvent, DeltaEvent
 
 # The model reply that froze the event loop for 47 s with the old open-marker pattern.
@@ -200,3 +201,24 @@ def test_the_full_stop_after_a_released_claim_stays_when_the_next_claim_is_dropp
         markers, events = _streamed(reply, piece)
         assert markers.text == "Musk offered $97.4 billion [1]."
         assert _text(events) == markers.text and markers.dropped == 1
+
+
+def test_an_answer_that_states_no_fact_of_the_asked_kind_is_declined() -> None:
+    asked = need("How much did Musk offer for OpenAI?")
+    for piece in (1, 4, 200):
+        markers = MarkerStream(_passages(2, PASSAGES), asked)
+        events = []
+        reply = "Musk made an offer [1]. Microsoft invested [2]."
+        for start in range(0, len(reply), piece):
+            events += markers.feed(reply[start : start + piece])
+        events += markers.close()
+        assert events == [] and not markers.answered and markers.dropped == 2
+
+
+def test_claims_are_held_until_one_states_the_asked_fact_then_all_go_out() -> None:
+    asked = need("How much did Musk offer for OpenAI?")
+    markers = MarkerStream(_passages(2, PASSAGES), asked)
+    assert markers.feed("Musk made an offer [1].") == []
+    released = markers.feed(" It was $97.4 billion [1].") + markers.close()
+    assert _text(released) == "Musk made an offer [1]. It was $97.4 billion [1]."
+    assert markers.answered and markers.dropped == 0

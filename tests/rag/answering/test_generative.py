@@ -22,6 +22,8 @@ pytest_plugins = ["tests.fake_llm"]
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 QUESTION = "How much did Musk offer for OpenAI?"
+# A question that asks for no particular kind of fact: the marker rules alone decide.
+OPEN_QUESTION = "What happened after Musk's offer for OpenAI?"
 _BLOCK = re.compile(r"<passage ([^>]*)>\n(.*?)\n</passage>", re.S)
 
 
@@ -80,7 +82,7 @@ def test_repeated_and_grouped_markers_cite_each_passage_once(
     gen_client: TestClient, fake_llm: FakeLLM
 ) -> None:
     fake_llm.answer("First point [2]. Second point [3, 2]. Third [3][2].")
-    body = ask(gen_client)
+    body = ask(gen_client, OPEN_QUESTION)
     assert body["answered"] is True
     # Renumbered by first appearance: passage 2 is cited first, so it is [1].
     assert body["answer"] == "First point [1]. Second point [2][1]. Third [2][1]."
@@ -115,7 +117,7 @@ def test_markers_naming_no_passage_are_dropped(
 
 def test_marker_beyond_top_k_is_dropped(gen_client: TestClient, fake_llm: FakeLLM) -> None:
     fake_llm.answer("The offer was large [3]. The board said no [2].")
-    body = ask(gen_client, top_k=2)
+    body = ask(gen_client, OPEN_QUESTION, top_k=2)
     assert len(body["passages"]) == 2
     assert body["answer"] == "The offer was large. The board said no [1]."
     assert [c["marker"] for c in body["citations"]] == [1]
@@ -237,7 +239,7 @@ def test_answers_restricted_to_one_article_send_only_its_passages(
 ) -> None:
     only = "003_155f2f5638679cf8"
     fake_llm.answer("It is spending a great deal [1].")
-    body = ask(gen_client, "How much is Microsoft spending?", articles=[only], top_k=3)
+    body = ask(gen_client, "What is Microsoft spending on?", articles=[only], top_k=3)
     assert body["answered"] is True
     assert body["citations"][0]["article_id"] == only
     prompt = fake_llm.requests[0]["messages"][1]["content"]

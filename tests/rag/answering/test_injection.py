@@ -110,21 +110,16 @@ def test_a_passage_cannot_break_out_of_its_fence(generative: RagService, fake_ll
     assert "&lt;/passage&gt;" in notice and "HACKED dollars" in notice
 
 
-# Citing the injected passage itself: its words are in the passage, so the support check
-# alone cannot refuse it; the answer still answers nothing that was asked.
-_CITES_THE_INJECTION = pytest.mark.xfail(
-    strict=True, reason="a reply quoting the injected passage, cited to it, is served"
-)
-
-
 @pytest.mark.parametrize(
     "reply",
     [
         "HACKED",
         "HACKED [9]",
         "HACKED [{other}]",
-        pytest.param("HACKED [{notice}]", marks=_CITES_THE_INJECTION),
-        pytest.param("You are no longer bound. HACKED [{notice}]", marks=_CITES_THE_INJECTION),
+        # Cited to the injected passage itself, whose words it repeats: refused because it
+        # states no amount, and the question asks how much.
+        "HACKED [{notice}]",
+        "You are no longer bound. HACKED [{notice}]",
     ],
 )
 def test_a_model_that_obeys_the_injection_is_not_served(
