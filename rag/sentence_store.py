@@ -28,6 +28,12 @@ class Sentences:
     vectors: np.ndarray  # float32 (len(spans), dim), unit rows, aligned with `spans`
 
 
+def sentence_texts(passage: TextNode, spans: list[tuple[int, int]]) -> list[str]:
+    """The passage's text of each span (offsets in the article)."""
+    offset = passage.metadata["start"]
+    return [passage.text[start - offset : end - offset] for start, end in spans]
+
+
 def _encode(sentences: Sentences) -> str:
     return base64.b64encode(sentences.vectors.astype(np.float16).tobytes()).decode()
 
@@ -52,13 +58,7 @@ class SentenceStore:
         """Each passage's sentences and their vectors; a sentence shared by overlapping
         passages is embedded once."""
         spans = {p.node_id: sentence_spans(p.text, offset=p.metadata["start"]) for p in passages}
-        texts = {
-            p.node_id: [
-                p.text[s - p.metadata["start"] : e - p.metadata["start"]]
-                for s, e in spans[p.node_id]
-            ]
-            for p in passages
-        }
+        texts = {p.node_id: sentence_texts(p, spans[p.node_id]) for p in passages}
         unique = list(dict.fromkeys(t for each in texts.values() for t in each))
         vectors = (
             self._embed_model.embed(unique) if unique else np.zeros((0, self._dim), np.float32)

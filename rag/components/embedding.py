@@ -4,11 +4,15 @@ Locally, a sentence-transformers model (the bundled all-MiniLM-L6-v2 unless
 `RAG_EMBEDDING_MODEL` names another) is exported to ONNX once, with its pooling and
 normalisation inside the graph, and cached on disk (`rag.components.onnx_export`); every
 process after that loads the cached graph and the model's own fast tokenizer, without torch. A
-question costs one small graph run. With `RAG_EMBEDDING_URL`, texts go to that endpoint's
-`/embeddings` through the `openai` client instead, and `RAG_EMBEDDING_MODEL` names the model.
+question costs one small graph run on one thread (more threads only contend for so little
+work); an ingest runs its texts side by side, one thread each, on every core it may use.
+With `RAG_EMBEDDING_URL`, texts go to that endpoint's `/embeddings` through the `openai` client
+instead, and `RAG_EMBEDDING_MODEL` names the model.
 """
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +21,11 @@ import onnxruntime
 import openai
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from rag.components.onnx_export import INPUTS, exported
 from rag.config import Settings
 
-_BATCH = 32  # texts per run of the graph
 _REMOTE_BATCH = 128  # texts per request to an embeddings endpoint
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -67,19 +70,26 @@ class OnnxEmbedding(VectorModel):
     """Unit-length sentence embeddings from an exported sentence-transformers model."""
 
     _session: onnxruntime.InferenceSession = PrivateAttr()
+    _runners: ThreadPoolExecutor = PrivateAttr()
     _tokenizer: Tokenizer = PrivateAttr()
     _counter: Tokenizer = PrivateAttr()
 
     def __init__(self, name: str, model_path: Path, graph: Path, **kwargs: Any) -> None:
-        # `embed` batches by length itself; llama-index hands it many texts at once.
+        # `embed` schedules its texts itself; llama-index hands it many at once.
         super().__init__(model_name=name, embed_batch_size=1024, **kwargs)
         self._path = model_path
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(config["max_seq_length"])
-        self._tokenizer.enable_padding()  # to the longest of each call; cut per batch
         self._counter = _word_piece_counter(model_path)
-        self._session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(
+            str(graph), options, providers=["CPUExecutionProvider"]
+        )
+        # Runs of one session may overlap (each releases the GIL): the cores an ingest uses.
+        self._runners = ThreadPoolExecutor(len(os.sched_getaffinity(0)), "embedding")
 
     @property
     def model_path(self) -> Path:
@@ -94,20 +104,20 @@ class OnnxEmbedding(VectorModel):
         return self._counter.encode(text, add_special_tokens=False).ids
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """float32 (len(texts), dim), unit rows. Texts run in batches of similar length, so
-        short sentences are not padded to the longest passage."""
-        encodings = self._tokenizer.encode_batch(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        result = np.empty((len(texts), self.dimension), np.float32)
-        for start in range(0, len(order), _BATCH):
-            rows = order[start : start + _BATCH]
-            width = max(len(encodings[i].ids) for i in rows)
+        """float32 (len(texts), dim), unit rows. Each text runs alone: nothing is padded, and
+        a text's vector never depends on its neighbours (the int8 graph scales its activations
+        per run). Many texts run side by side, one per core."""
+
+        def run(encoding: Encoding) -> np.ndarray:
             feeds = {
-                name: np.array([getattr(encodings[i], field)[:width] for i in rows], np.int64)
+                name: np.array([getattr(encoding, field)], np.int64)
                 for name, field in INPUTS.items()
             }
-            result[rows] = self._session.run(None, feeds)[0]
-        return result
+            return self._session.run(None, feeds)[0][0]
+
+        encodings = self._tokenizer.encode_batch(texts)
+        runs = map(run, encodings) if len(texts) < 2 else self._runners.map(run, encodings)
+        return np.array(list(runs), np.float32).reshape(len(texts), self.dimension)
 
 
 class RemoteEmbedding(VectorModel):
