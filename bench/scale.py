@@ -11,8 +11,9 @@ Measure, in a new process: `start_s` (imports, model, repair, until the first qu
 answered), `ask_p50_ms`/`ask_p95_ms` (the 93 project questions, each asked once in that
 process, extractive, in-process), `ingest_one_s` (a real article through the real embedding
 model) and its parts (`ingest_embed_s` embedding, `ingest_write_s` the write under the lock,
-`ingest_lexical_s` the lexical commit within it), `rss_mb` (peak). With a Chroma server, `replica_lag_ms`: a second process writes an
-article; the time until the first answers from it.
+`ingest_chroma_s` and `ingest_lexical_s` Chroma's calls and the lexical commit within it),
+`rss_mb` (peak). With a Chroma server, `replica_lag_ms`: a second process writes an article;
+the time until the first answers from it.
 
     python bench/scale.py --passages 20000 [--chroma-host H --chroma-port P] --json
 """
@@ -160,26 +161,27 @@ def measure(args: argparse.Namespace) -> dict:
 
 # Where one article's ingest goes: the functions whose cumulative time is reported.
 _INGEST_PARTS = {
-    "ingest_embed_s": ("rag/components/embedding.py", "embed"),
-    "ingest_write_s": ("rag/indexing.py", "write"),
-    "ingest_lexical_s": ("rag/lexical.py", "apply"),
+    "ingest_embed_s": ("rag/components/embedding.py", {"embed_parts"}),
+    "ingest_write_s": ("rag/indexing.py", {"write"}),
+    "ingest_chroma_s": ("chromadb/api/rust.py", {"_add", "_upsert", "_get", "_delete"}),
+    "ingest_lexical_s": ("rag/lexical.py", {"apply"}),
 }
 
 
 def _ingest_parts(profile: cProfile.Profile) -> dict[str, float]:
-    """The ingest's time in embedding, in the whole write (under the write lock), and in the
-    lexical commit within it."""
+    """The ingest's time in embedding, in the whole write (under the write lock), and in
+    Chroma's calls and the lexical commit within it."""
     stats = pstats.Stats(profile).stats  # (file, line, function) -> (.., .., .., cumulative, ..)
     return {
         field: round(
             sum(
                 timing[3]
                 for (file, _, function), timing in stats.items()
-                if file.endswith(path) and function == name
+                if file.endswith(path) and function in names
             ),
             2,
         )
-        for field, (path, name) in _INGEST_PARTS.items()
+        for field, (path, names) in _INGEST_PARTS.items()
     }
 
 

@@ -348,8 +348,7 @@ class ArticleIndex:
         prepared = [self.prepare(article) for article in articles]
         changed = [p for p in prepared if isinstance(p, PreparedArticle)]
         passages = [passage for p in changed for passage in p.passages]
-        self._embed_model(passages)
-        sentences = self.sentences.embed(passages)
+        sentences = self.sentences.embed(passages)  # the passages' vectors too
         for p in changed:
             p.sentences = {n.node_id: sentences[n.node_id] for n in p.passages}
         written = iter(self.write(changed))

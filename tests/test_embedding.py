@@ -56,3 +56,20 @@ def test_graph_is_exported_once(onnx_model: OnnxEmbedding, monkeypatch) -> None:
 
     monkeypatch.setattr(onnx_export, "_export", export_again)
     assert exported(model_path) == graph
+
+
+def test_parts_are_read_in_their_text(onnx_model: OnnxEmbedding) -> None:
+    """A part's vector comes from its text's own run; a part the run does not reach (beyond
+    the model's window) is embedded alone."""
+    text = TEXTS[0] + " " + TEXTS[2]  # the question, then a text the window cuts
+    question = (0, len(TEXTS[0]))
+    beyond = (len(text) - len("of H100 chips."), len(text))
+    vectors, parts = onnx_model.embed_parts([text, TEXTS[1]], [[question, beyond], []])
+    assert np.allclose(vectors, onnx_model.embed([text, TEXTS[1]]), atol=1e-6)
+    assert parts[0].shape == (2, vectors.shape[1]) and parts[1].shape == (0, vectors.shape[1])
+    assert np.allclose(np.linalg.norm(parts[0], axis=1), 1, atol=1e-5)
+    alone = onnx_model.embed([TEXTS[0], text[beyond[0] : beyond[1]]])
+    # The question in its text: its own meaning, not its neighbour's.
+    assert parts[0][0] @ alone[0] > parts[0][0] @ onnx_model.embed([TEXTS[2]])[0]
+    assert parts[0][0] @ alone[0] > 0.6
+    assert np.allclose(parts[0][1], alone[1], atol=1e-6)

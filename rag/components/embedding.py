@@ -23,21 +23,39 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 from tokenizers import Encoding, Tokenizer
 
-from rag.components.onnx_export import INPUTS, exported
+from rag.components.onnx_export import INPUTS, OUTPUTS, exported
 from rag.config import Settings
 
 _REMOTE_BATCH = 128  # texts per request to an embeddings endpoint
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
+Span = tuple[int, int]  # character offsets in a text
+
+
 class VectorModel(BaseEmbedding):
     """What the index needs of an embedding model: unit vectors for many texts at once
-    (`embed`), their width, and word pieces to size passages by. llama-index's calls all end
-    in `embed`."""
+    (`embed`), for texts and parts of them (`embed_parts`), their width, and word pieces to
+    size passages by. llama-index's calls all end in `embed`."""
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """float32 (len(texts), dimension), unit rows."""
         raise NotImplementedError
+
+    def embed_parts(
+        self, texts: list[str], parts: list[list[Span]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector, and a unit vector for each of its parts (`parts[i]`: spans of
+        `texts[i]`), float32 (len(parts[i]), dimension). Here each distinct part is embedded
+        on its own."""
+        pieces = [
+            [text[start:end] for start, end in spans]
+            for text, spans in zip(texts, parts, strict=True)
+        ]
+        unique = list(dict.fromkeys(piece for each in pieces for piece in each))
+        found = self.embed(texts + unique)
+        row = {piece: n for n, piece in enumerate(unique, start=len(texts))}
+        return found[: len(texts)], [found[[row[piece] for piece in each]] for each in pieces]
 
     @property
     def dimension(self) -> int:
@@ -107,17 +125,53 @@ class OnnxEmbedding(VectorModel):
         """float32 (len(texts), dim), unit rows. Each text runs alone: nothing is padded, and
         a text's vector never depends on its neighbours (the int8 graph scales its activations
         per run). Many texts run side by side, one per core."""
+        runs = self._run(self._tokenizer.encode_batch(texts), ["embedding"])
+        return np.array([vector for (vector,) in runs], np.float32).reshape(-1, self.dimension)
 
-        def run(encoding: Encoding) -> np.ndarray:
+    def embed_parts(
+        self, texts: list[str], parts: list[list[Span]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """A part's vector is the mean of the text's own token states over the part (the
+        model's pooling, applied to the part in its context): one run per text, none per
+        part. Parts the run does not reach (truncated) are embedded alone."""
+        encodings = self._tokenizer.encode_batch(texts)
+        runs = self._run(encodings, OUTPUTS)
+        pooled, alone = [], []
+        for text, encoding, spans, (_, tokens) in zip(texts, encodings, parts, runs, strict=True):
+            offsets = np.array(encoding.offsets).reshape(-1, 2)
+            words = offsets[:, 1] > offsets[:, 0]  # not the special tokens
+            reached = offsets[words, 1].max(initial=0)
+            rows = np.zeros((len(spans), tokens.shape[1]), np.float32)
+            for n, (start, end) in enumerate(spans):
+                inside = words & (offsets[:, 0] >= start) & (offsets[:, 1] <= end)
+                if end <= reached and inside.any():
+                    rows[n] = tokens[inside].mean(axis=0)
+                else:
+                    alone.append((rows, n, text[start:end]))
+            pooled.append(rows)
+        if alone:
+            vectors = self.embed([piece for _, _, piece in alone])
+            for (rows, n, _), vector in zip(alone, vectors, strict=True):
+                rows[n] = vector
+        for rows in pooled:
+            rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        vectors = np.array([vector for vector, _ in runs], np.float32)
+        return vectors.reshape(-1, self.dimension), pooled
+
+    def _run(self, encodings: list[Encoding], outputs: list[str]) -> list[list[np.ndarray]]:
+        """Each text's `outputs` of one run of its own, on the cores' threads when there are
+        several texts."""
+
+        def run(encoding: Encoding) -> list[np.ndarray]:
             feeds = {
                 name: np.array([getattr(encoding, field)], np.int64)
                 for name, field in INPUTS.items()
             }
-            return self._session.run(None, feeds)[0][0]
+            return [output[0] for output in self._session.run(outputs, feeds)]
 
-        encodings = self._tokenizer.encode_batch(texts)
-        runs = map(run, encodings) if len(texts) < 2 else self._runners.map(run, encodings)
-        return np.array(list(runs), np.float32).reshape(len(texts), self.dimension)
+        return list(
+            map(run, encodings) if len(encodings) < 2 else self._runners.map(run, encodings)
+        )
 
 
 class RemoteEmbedding(VectorModel):
