@@ -224,7 +224,10 @@ class ArticleIndex:
 
     def _announce(self, article_ids: list[str]) -> None:
         """Record that these articles changed, for the other processes' `sync`; forget
-        changes older than CHANGES_KEPT_S."""
+        changes older than CHANGES_KEPT_S. An embedded index has no other process to tell:
+        two Chroma writes spared per ingest."""
+        if not self._shared:
+            return
         now = time.time_ns()
         self._changes.upsert(
             ids=[f"{now}:{self._owner}:{n}" for n in range(len(article_ids))],
