@@ -4,8 +4,8 @@ The graph takes the tokenizer's ids, attention mask and token types and returns 
 unit-length sentence embedding, and the token states it pooled (from which a part of the text
 gets its own vector), so running it needs neither torch nor sentence-transformers.
 Its matrix products are then quantized to int8 (dynamic, one scale per output channel): half
-the compute of float32 on a CPU, at a cosine of about 0.99 to the float32 vectors, which leaves
-retrieval and answers unchanged (docs/performance.md). Exporting needs torch (a project
+the compute of float32 on a CPU, at a cosine of about 0.99 to the float32 vectors, with the
+evaluation sets' figures held (docs/performance.md). Exporting needs torch (a project
 dependency) and runs only when the cache lacks the graph for these exact model files; the
 cache is `$XDG_CACHE_HOME/rag-news` (default `~/.cache`).
 """
@@ -95,7 +95,7 @@ def _export(model_path: Path, target: Path) -> None:
 
 def _quantize(source: Path, target: Path) -> None:
     """int8 weights for the matrix products only (embeddings and normalisations stay float32),
-    one scale per output channel: a single scale per matrix costs twice the error."""
+    one scale per output channel: a single scale per matrix lost several times more."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
