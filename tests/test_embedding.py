@@ -37,6 +37,12 @@ def test_vectors_close_to_sentence_transformers(onnx_model: OnnxEmbedding) -> No
     assert np.dot(query, reference[0]) > 0.98
 
 
+def test_texts_run_unpadded(onnx_model: OnnxEmbedding) -> None:
+    """The model's tokenizer.json pads every text to 128 pieces: a question of a few words
+    would cost a 128-piece run."""
+    assert len(onnx_model._tokenizer.encode_batch([TEXTS[1]])[0].ids) == 5  # [CLS] Colossus [SEP]
+
+
 def test_a_texts_vector_does_not_depend_on_its_neighbours(onnx_model: OnnxEmbedding) -> None:
     """Texts embedded together (side by side on several threads) get the vectors they get
     alone: int8 activations are scaled per run, so a shared, padded run would shift them."""

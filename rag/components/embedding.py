@@ -99,6 +99,7 @@ class OnnxEmbedding(VectorModel):
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
         self._tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self._tokenizer.enable_truncation(config["max_seq_length"])
+        self._tokenizer.no_padding()  # tokenizer.json pads to 128: each text runs alone
         self._counter = _word_piece_counter(model_path)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
