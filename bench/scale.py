@@ -10,16 +10,20 @@ real, so the questions have true answers to find among the synthetic ones.
 Measure, in a new process: `start_s` (imports, model, repair, until the first question is
 answered), `ask_p50_ms`/`ask_p95_ms` (the 93 project questions, each asked once in that
 process, extractive, in-process), `ingest_one_s` (a real article through the real embedding
-model), `rss_mb` (peak). With a Chroma server, `replica_lag_ms`: a second process writes an
-article; the time until the first answers from it.
+model) and its parts (`ingest_embed_s` embedding, `ingest_write_s` the write under the lock,
+`ingest_chroma_s` and `ingest_lexical_s` Chroma's calls and the lexical commit within it),
+`rss_mb` (peak). With a Chroma server, `replica_lag_ms`: a second process writes an article;
+the time until the first answers from it.
 
     python bench/scale.py --passages 20000 [--chroma-host H --chroma-port P] --json
 """
 
 import argparse
+import cProfile
 import hashlib
 import json
 import os
+import pstats
 import resource
 import statistics
 import subprocess
@@ -138,19 +142,47 @@ def measure(args: argparse.Namespace) -> dict:
         timings.append((time.perf_counter() - asked) * 1000)
     real = read_article(sorted(DEFAULT_ARTICLES_DIR.glob("*.txt"))[0])
     fresh = Article(**{**real.model_dump(), "id": f"fresh-{time.time_ns()}"})
+    profile = cProfile.Profile()
     ingested = time.perf_counter()
-    service.ingest([fresh])
+    profile.runcall(service.ingest, [fresh])
     ingest_one_s = time.perf_counter() - ingested
     figures = {
         "start_s": round(start_s, 2),
         "ask_p50_ms": round(statistics.median(timings), 1),
         "ask_p95_ms": round(statistics.quantiles(timings, n=20)[18], 1),
         "ingest_one_s": round(ingest_one_s, 2),
+        **_ingest_parts(profile),
         "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     if args.chroma_host:
         figures["replica_lag_ms"] = _replica_lag(service, args)
     return figures
+
+
+# Where one article's ingest goes: the functions whose cumulative time is reported.
+_INGEST_PARTS = {
+    "ingest_embed_s": ("rag/components/embedding.py", {"embed_parts"}),
+    "ingest_write_s": ("rag/indexing.py", {"write"}),
+    "ingest_chroma_s": ("chromadb/api/rust.py", {"_add", "_upsert", "_get", "_delete"}),
+    "ingest_lexical_s": ("rag/lexical.py", {"apply"}),
+}
+
+
+def _ingest_parts(profile: cProfile.Profile) -> dict[str, float]:
+    """The ingest's time in embedding, in the whole write (under the write lock), and in
+    Chroma's calls and the lexical commit within it."""
+    stats = pstats.Stats(profile).stats  # (file, line, function) -> (.., .., .., cumulative, ..)
+    return {
+        field: round(
+            sum(
+                timing[3]
+                for (file, _, function), timing in stats.items()
+                if file.endswith(path) and function in names
+            ),
+            2,
+        )
+        for field, (path, names) in _INGEST_PARTS.items()
+    }
 
 
 def _replica_lag(service, args: argparse.Namespace) -> float:

@@ -16,8 +16,9 @@ from lemminflect import getAllLemmas
 from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
 
-# Part of the index fingerprint: a change to how text is cut into sentences re-indexes.
-SENTENCE_RULES = 1
+# Part of the index fingerprint: a change to how sentences are cut or given their vectors
+# re-indexes an article when it is next ingested (2: vectors from the passage's own run, int8).
+SENTENCE_RULES = 2
 
 _MIN_WORDS = 4
 # How a sentence ends; a line that ends otherwise is a heading, a label or a menu item.

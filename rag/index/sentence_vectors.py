@@ -2,8 +2,11 @@
 
 Extractive answers score every sentence of the retrieved passages by its similarity to the
 question; embedding those sentences at question time was most of a question's cost. Each
-passage's sentences (`rag.text.sentence_spans`, offsets in the article) are embedded at
-ingest and kept in a `<collection>_sentences` Chroma collection, one record per passage id: the
+passage's sentences (`rag.text.sentence_spans`, offsets in the article) get their vectors
+at ingest, from the passage's own run of the model (the mean of its token states over each
+sentence: a sentence read in its context, which ranks the answer's sentence higher than the
+sentence embedded alone did, and costs no run of its own), and are kept in a
+`<collection>_sentences` Chroma collection, one record per passage id: the
 spans and the vectors (float16, base64) in its metadata (not its document, which Chroma would
 index for full-text search). A question reads the records of its few retrieved passages only.
 """
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from chromadb.api import ClientAPI
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import MetadataMode, TextNode
 
 from rag.index.embedding import VectorModel
 from rag.text import sentence_spans
@@ -49,22 +52,29 @@ class SentenceStore:
         self._dim = embed_model.dimension
 
     def embed(self, passages: list[TextNode]) -> dict[str, Sentences]:
-        """Each passage's sentences and their vectors; a sentence shared by overlapping
-        passages is embedded once."""
-        spans = {p.node_id: sentence_spans(p.text, offset=p.metadata["start"]) for p in passages}
-        texts = {
-            p.node_id: [
-                p.text[s - p.metadata["start"] : e - p.metadata["start"]]
-                for s, e in spans[p.node_id]
-            ]
-            for p in passages
-        }
-        unique = list(dict.fromkeys(t for each in texts.values() for t in each))
-        vectors = (
-            self._embed_model.embed(unique) if unique else np.zeros((0, self._dim), np.float32)
+        """Embed the passages (as llama-index embeds them: with the title) and return each
+        one's sentences with their vectors, which the model takes from the passage's own
+        run where it can (`VectorModel.embed_parts`)."""
+        texts = [p.get_content(metadata_mode=MetadataMode.EMBED) for p in passages]
+        spans = [sentence_spans(p.text, offset=p.metadata["start"]) for p in passages]
+        # Sentence spans as offsets in the embedded text, which ends with the passage's.
+        shifts = [
+            text.rindex(p.text) - p.metadata["start"]
+            for text, p in zip(texts, passages, strict=True)
+        ]
+        vectors, sentences = self._embed_model.embed_parts(
+            texts,
+            [
+                [(start + shift, end + shift) for start, end in each]
+                for each, shift in zip(spans, shifts, strict=True)
+            ],
         )
-        row = {text: n for n, text in enumerate(unique)}
-        return {id_: Sentences(spans[id_], vectors[[row[t] for t in texts[id_]]]) for id_ in spans}
+        for passage, vector in zip(passages, vectors, strict=True):
+            passage.embedding = vector.tolist()
+        return {
+            p.node_id: Sentences(each, rows)
+            for p, each, rows in zip(passages, spans, sentences, strict=True)
+        }
 
     def add(self, passages: list[TextNode], sentences: dict[str, Sentences]) -> None:
         self._records.upsert(

@@ -204,7 +204,10 @@ class ArticleIndex:
 
     def _announce(self, article_ids: list[str]) -> None:
         """Record that these articles changed, for the other processes' `sync`; forget
-        changes older than CHANGES_KEPT_S."""
+        changes older than CHANGES_KEPT_S. An embedded index has no other process to tell:
+        two Chroma writes spared per ingest."""
+        if not self._shared:
+            return
         now = time.time_ns()
         self._changes.upsert(
             ids=[f"{now}:{self._owner}:{n}" for n in range(len(article_ids))],
@@ -328,8 +331,7 @@ class ArticleIndex:
         prepared = [self.prepare(article) for article in articles]
         changed = [p for p in prepared if isinstance(p, PreparedArticle)]
         passages = [passage for p in changed for passage in p.passages]
-        self._embed_model(passages)
-        sentences = self.sentences.embed(passages)
+        sentences = self.sentences.embed(passages)  # the passages' vectors too
         for p in changed:
             p.sentences = {n.node_id: sentences[n.node_id] for n in p.passages}
         written = iter(self.write(changed))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from llama_index.core.schema import MetadataMode
 
 from rag.models import Article
 from rag.service import RagService
@@ -23,10 +24,14 @@ def test_retrieved_passages_carry_their_sentences(service: RagService) -> None:
         assert vectors.dtype == np.float32
         assert vectors.shape == (len(passage.sentence_spans), 384)
         assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
-        # The stored vector is the sentence's own embedding (float16 storage aside).
-        start, end = passage.sentence_spans[0]
-        text = node.text[start - node.metadata["start"] : end - node.metadata["start"]]
-        assert float(vectors[0] @ service._embed_model.embed([text])[0]) > 0.999
+        # The stored vectors are the sentences read in their passage as embedded (with its
+        # title), float16 storage aside.
+        indexed = next(p for p in service.index.all_passages() if p.node_id == node.node_id)
+        text = indexed.get_content(metadata_mode=MetadataMode.EMBED)
+        shift = len(text) - len(node.text) - node.metadata["start"]
+        spans = [(start + shift, end + shift) for start, end in passage.sentence_spans]
+        _, (expected,) = service._embed_model.embed_parts([text], [spans])
+        assert np.all(np.sum(vectors * expected, axis=1) > 0.999)
 
 
 def test_no_sentence_is_embedded_at_question_time(

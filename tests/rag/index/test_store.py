@@ -156,3 +156,12 @@ def test_an_index_refuses_vectors_of_another_model(tmp_path: Path) -> None:
     assert RagService.from_settings(
         make_settings(tmp_path / "index", collection="other", embedding_model=other)
     )
+
+
+def test_embedded_index_keeps_no_change_log(tmp_path: Path) -> None:
+    """Change records serve processes sharing a Chroma server; beside an embedded index no
+    other process writes, so its writes make none (two Chroma writes fewer per ingest)."""
+    rag = RagService.from_settings(make_settings(tmp_path / "index", articles_dir=tmp_path))
+    rag.ingest([Article(id="pier", title="Pier", text="The pier was repainted in May.")])
+    rag.delete("pier")
+    assert rag.index._changes.count() == 0
