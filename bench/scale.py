@@ -161,10 +161,10 @@ def measure(args: argparse.Namespace) -> dict:
 
 # Where one article's ingest goes: the functions whose cumulative time is reported.
 _INGEST_PARTS = {
-    "ingest_embed_s": ("rag/components/embedding.py", {"embed_parts"}),
-    "ingest_write_s": ("rag/indexing.py", {"write"}),
+    "ingest_embed_s": ("rag/index/embedding.py", {"embed_parts"}),
+    "ingest_write_s": ("rag/index/store.py", {"write"}),
     "ingest_chroma_s": ("chromadb/api/rust.py", {"_add", "_upsert", "_get", "_delete"}),
-    "ingest_lexical_s": ("rag/lexical.py", {"apply"}),
+    "ingest_lexical_s": ("rag/index/lexical.py", {"apply"}),
 }
 
 
