@@ -126,7 +126,14 @@ def _lemma(word: str) -> str:
     return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
 
 
+_NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
+
+
 def content_stems(text: str) -> set[str]:
-    """Stemmed dictionary forms of the words that carry meaning (no stop words)."""
-    kept = [_lemma(w) for w in words(text) if w not in _stopwords()]
+    """Stemmed dictionary forms of the words that carry meaning (no stop words). A word and
+    the short number after it are also one word, as names of models and editions are written
+    either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'."""
+    lowered = text.lower()
+    kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
+    kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]
     return set(_stemmer().stemWords(kept))

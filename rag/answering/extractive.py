@@ -141,7 +141,12 @@ class ExtractiveAnswerer:
                 continue
             fills = missing - set(missing_names(asked, unit.subject))
             new_words = content_stems(unit.text) - covered
-            close = scores[id(unit)] >= _RUNNER_UP * scores[id(best)] and len(new_words) >= 3
+            # A runner-up adds something and still speaks of what was asked, in its words.
+            close = (
+                scores[id(unit)] >= _RUNNER_UP * scores[id(best)]
+                and len(new_words) >= 3
+                and bool(asked.stems & content_stems(unit.text))
+            )
             if fills or close:
                 chosen.append(unit)
                 covered |= content_stems(unit.text)

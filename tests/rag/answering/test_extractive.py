@@ -73,3 +73,20 @@ def test_a_two_part_question_quotes_each_part_numbered_in_order() -> None:
     assert [c.article_id for c in citations] == ["bridge", "ferry"]
     assert [c.marker for c in citations] == [1, 2]
     assert text == " ".join(f"{c.text} [{c.marker}]" for c in citations)
+
+
+def test_a_runner_up_must_share_a_word_with_the_question() -> None:
+    """Meaning ties here (MockEmbedding) and the title names the ferry for every sentence, so
+    only the question's own words tell a runner-up from a sentence that sits beside the
+    answer."""
+    kiosk = passage(
+        "kiosk",
+        "Harbour news: the Tern3 ferry",
+        "The harbour authority launched the Tern3 in May. "
+        "Fishing boats crowded the quay during the long summer festival.",
+    )
+    question = "What is Tern 3?"
+    _, citations = ExtractiveAnswerer().answer(
+        question, EMBED.get_query_embedding(question), [kiosk]
+    )
+    assert [c.text for c in citations] == ["The harbour authority launched the Tern3 in May."]

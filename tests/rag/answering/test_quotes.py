@@ -133,3 +133,8 @@ def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_questi
 def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
     assert answer_type("And who are its partners? (Stargate)") is AnswerType.person
     assert answer_type("And how much will they invest?") is AnswerType.amount
+
+
+def test_a_name_and_its_number_match_written_together_or_apart() -> None:
+    assert content_stems("Grok2") <= content_stems("What is Grok 2?")
+    assert content_stems("the iPhone 15") & content_stems("iPhone15 sales")
