@@ -21,8 +21,8 @@ import bm25s
 import Stemmer
 from llama_index.core.schema import TextNode
 from llama_index.core.utils import globals_helper
+from synthetic import passages  # beside this script
 
-from bench.synthetic import passages
 from rag.index.lexical import LexicalIndex
 
 QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.jsonl"

@@ -97,8 +97,8 @@ def _synthetic(number: int, texts: list[str], dim: int, rng):
 
 def fill(args: argparse.Namespace) -> float:
     import numpy as np
+    from synthetic import passages  # beside this script
 
-    from bench.synthetic import passages
     from rag.config import DEFAULT_ARTICLES_DIR
     from rag.service import RagService
 
