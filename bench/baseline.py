@@ -25,7 +25,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: E402
 
 from rag.config import DEFAULT_ARTICLES_DIR, Settings  # noqa: E402
 from rag.evaluation import evaluate, load_questions, score_retrieval  # noqa: E402
-from rag.index.embedding import build_embed_model  # noqa: E402
+from rag.providers import build_embed_model  # noqa: E402
 from rag.service import RagService  # noqa: E402
 
 QUESTIONS = Path(__file__).parent.parent / "tests" / "data" / "questions.jsonl"

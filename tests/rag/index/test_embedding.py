@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from rag.index import onnx_export
-from rag.index.embedding import OnnxEmbedding, build_embed_model
+from rag.index.embedding import OnnxEmbedding
 from rag.index.onnx_export import exported
+from rag.providers import build_embed_model
 from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]

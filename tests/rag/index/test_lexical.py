@@ -78,7 +78,7 @@ def test_vocabulary_answers_from_the_term_dictionary() -> None:
 def test_evidence_reads_the_vocabulary(service: RagService) -> None:
     question = "How much did Musk offer for OpenAI?"
     _, retrieved, _ = service._retrieve(question, 5, None)
-    vocabulary = service._retriever.vocabulary
+    vocabulary = service.retriever.vocabulary
     assert assess(question, retrieved, vocabulary, 0.3).supported
     unknown = assess("How much did Zorblaxian Quux offer?", retrieved, vocabulary, 0.3)
     assert not unknown.supported and "Zorblaxian Quux" in unknown.reason
@@ -91,6 +91,6 @@ def test_a_lexical_index_behind_the_registry_is_brought_level_at_start(tmp_path:
     # As if the process died between the registry commit and the lexical one.
     shutil.rmtree(tmp_path / "index" / "news_lexical")
     restarted = RagService.from_settings(settings)
-    assert "zorblax" in restarted._retriever.vocabulary
+    assert "zorblax" in restarted.retriever.vocabulary
     answer = restarted.ask("Where does the Zorblax turbine feed homes?")
     assert answer.answered and answer.citations[0].article_id == "power"

@@ -30,7 +30,7 @@ def test_retrieved_passages_carry_their_sentences(service: RagService) -> None:
         text = indexed.get_content(metadata_mode=MetadataMode.EMBED)
         shift = len(text) - len(node.text) - node.metadata["start"]
         spans = [(start + shift, end + shift) for start, end in passage.sentence_spans]
-        _, (expected,) = service._embed_model.embed_parts([text], [spans])
+        _, (expected,) = service.embed_model.embed_parts([text], [spans])
         assert np.all(np.sum(vectors * expected, axis=1) > 0.999)
 
 
@@ -38,13 +38,13 @@ def test_no_sentence_is_embedded_at_question_time(
     service: RagService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     embedded: list[list[str]] = []
-    real = type(service._embed_model).embed
+    real = type(service.embed_model).embed
 
     def counting(model, texts: list[str]) -> np.ndarray:
         embedded.append(texts)
         return real(model, texts)
 
-    monkeypatch.setattr(type(service._embed_model), "embed", counting)
+    monkeypatch.setattr(type(service.embed_model), "embed", counting)
     answer = service.ask("How many H100s does Colossus have?")
     assert answer.answered
     assert embedded == [["How many H100s does Colossus have?"]]  # the question alone

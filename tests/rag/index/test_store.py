@@ -44,7 +44,7 @@ def test_passages_fit_the_embedding_window(service: RagService) -> None:
         embedded = node.get_content(metadata_mode="embed")
         assert embedded.startswith(node.metadata["title"])
         # With the two special tokens the model adds.
-        assert len(service._embed_model.word_pieces(embedded)) + 2 <= 256
+        assert len(service.embed_model.word_pieces(embedded)) + 2 <= 256
 
 
 def test_reingest_unchanged_changes_nothing(own_service: RagService) -> None:
@@ -92,7 +92,7 @@ def test_delete_removes_article_and_passages(scratch_service: RagService) -> Non
 def test_repair_removes_passages_of_unfinished_ingest(scratch_service: RagService) -> None:
     article = Article(id="half", title="Half", text="A half indexed article about batteries.")
     passages = scratch_service.index._splitter.split(article, content_hash="interrupted")
-    scratch_service._embed_model(passages)
+    scratch_service.embed_model(passages)
     # As an ingest does before its commit: the article noted, its passages written.
     scratch_service.index._note(["half"])
     scratch_service.index.vector_store.add(passages)
@@ -135,12 +135,12 @@ def test_lexical_index_follows_ingest_and_delete(scratch_service: RagService) ->
     )
     found = scratch_service.ask("Where does the Zorblax turbine feed homes?")
     assert found.answered and found.citations[0].article_id == "power"
-    assert "zorblax" in scratch_service._retriever.vocabulary
+    assert "zorblax" in scratch_service.retriever.vocabulary
 
     scratch_service.delete("power")
     gone = scratch_service.ask("Where does the Zorblax turbine feed homes?")
     assert gone.answered is False
-    assert "zorblax" not in scratch_service._retriever.vocabulary
+    assert "zorblax" not in scratch_service.retriever.vocabulary
     assert {p.article_id for p in gone.passages} <= {"other"}
 
 
