@@ -8,7 +8,6 @@ gets a healthy process restarted by its orchestrator.
     python bench/liveness.py [--clients 80] [--seconds 15] [--endpoint ask|stream] [--url URL]
 """
 
-import argparse
 import asyncio
 import json
 import statistics
@@ -16,7 +15,7 @@ import time
 from collections import Counter
 
 import httpx
-from load import QUESTIONS, _served
+from load import QUESTIONS, _served, load_arguments
 
 
 async def _asker(
@@ -84,16 +83,11 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=80, help="concurrent question clients")
-    parser.add_argument("--seconds", type=float, default=15, help="how long to keep them busy")
-    parser.add_argument("--endpoint", choices=["ask", "stream"], default="ask")
-    parser.add_argument("--url", help="an already running service; default: start one")
-    args = parser.parse_args()
+    args = load_arguments(__doc__, clients=80, seconds=15, endpoints=["ask", "stream"])
     if args.url:
         asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
         return
-    with _served() as base_url:
+    with _served() as (base_url, _):
         asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds))
 
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from argparse import Namespace
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,13 +165,18 @@ async def _run(
     print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
-    parser.add_argument("--seconds", type=float, default=30, help="how long to send requests")
-    parser.add_argument("--endpoint", choices=["ask", "chat"], default="ask")
+def load_arguments(doc: str, clients: int, seconds: float, endpoints: list[str]) -> Namespace:
+    """The options every load script takes: how many clients, how long, where."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=clients, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=seconds, help="how long to send them")
+    parser.add_argument("--endpoint", choices=endpoints, default=endpoints[0])
     parser.add_argument("--url", help="an already running service; default: start one")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = load_arguments(__doc__, clients=8, seconds=30, endpoints=["ask", "chat"])
     if args.url:
         asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
         return
