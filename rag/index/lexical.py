@@ -24,7 +24,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from llama_index.core.schema import TextNode
 from llama_index.core.utils import globals_helper
 
-# Words as `rag.retrieval.words` cuts them (`\w+`, lower case), so the engine's term dictionary
+# Words as `rag.text.words` cuts them (`\w+`, lower case), so the engine's term dictionary
 # answers the vocabulary questions of `rag.answering.evidence` exactly.
 _WORDS = (
     tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w+"))
