@@ -14,17 +14,11 @@ import numpy as np
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
-from llama_index.core.schema import NodeWithScore, QueryBundle
-from llama_index.core.vector_stores import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
-from llama_index.core.vector_stores.types import BasePydanticVectorStore
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from rag.index.lexical import LexicalSnapshot, Vocabulary
 from rag.index.store import ArticleIndex
+from rag.ingestion.splitting import held_version
 
 
 @dataclass(kw_only=True)
@@ -43,6 +37,19 @@ def _asked(query_bundle: QueryBundle) -> _Question:
     return query_bundle
 
 
+class _PassageRef(TextNode):
+    """A hit known by its passage id alone: fusion ranks these, and only the passages it keeps
+    are read (`ArticleIndex.passages`)."""
+
+    @property
+    def hash(self) -> str:
+        return self.node_id  # what fusion merges the two sides' hits of one passage by
+
+
+def _hits(found: list[tuple[str, float]]) -> list[NodeWithScore]:
+    return [NodeWithScore(node=_PassageRef(id_=id_), score=score) for id_, score in found]
+
+
 class _LexicalRetriever(BaseRetriever):
     """BM25 from the question's lexical snapshot, narrowed to its articles, cut to the top k."""
 
@@ -58,49 +65,27 @@ class _LexicalRetriever(BaseRetriever):
             question.candidates,
             question.article_ids,
         )
-        return [NodeWithScore(node=node, score=score) for node, score in found if score > 0]
+        return _hits([(id_, score) for id_, score in found if score > 0])
 
 
 class _VouchedRetriever(BaseRetriever):
     """Dense hits of the article versions the question's lexical snapshot holds, cut to the
-    top k: a version still being written, or already replaced, is dropped. The vector store is
-    queried directly: a retriever per question would cost more Python than the search."""
+    top k: a version still being written, or already replaced, is dropped."""
 
-    def __init__(self, store: BasePydanticVectorStore) -> None:
+    def __init__(self, index: ArticleIndex) -> None:
         super().__init__()
-        self._store = store
+        self._index = index
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         question = _asked(query_bundle)
-        wanted = question.article_ids
-        filters = (
-            MetadataFilters(
-                filters=[
-                    MetadataFilter(
-                        key="article_id", operator=FilterOperator.IN, value=sorted(wanted)
-                    )
-                ]
-            )
-            if wanted
-            else None
-        )
-        found = self._store.query(
-            VectorStoreQuery(
-                query_embedding=question.embedding,
-                # Twice as many as kept: room for the passages of a version being replaced.
-                similarity_top_k=2 * question.candidates,
-                filters=filters,
-            )
+        # Twice as many as kept: room for the passages of a version being replaced.
+        found = self._index.nearest(
+            question.embedding, 2 * question.candidates, question.article_ids
         )
         versions = question.snapshot.versions
-        kept = []
-        for node, similarity in zip(found.nodes or [], found.similarities or [], strict=True):
-            meta = node.metadata  # empty for a passage deleted while the query ran
-            if "article_id" in meta and versions.get(meta["article_id"]) == meta.get(
-                "content_hash"
-            ):
-                kept.append(NodeWithScore(node=node, score=similarity))
-        return kept[: question.candidates]
+        return _hits([hit for hit in found if held_version(hit[0], versions)])[
+            : question.candidates
+        ]
 
 
 @dataclass(frozen=True)
@@ -118,7 +103,7 @@ class HybridRetriever:
     def __init__(self, index: ArticleIndex, fusion_mode: str) -> None:
         self._index = index
         self._fusion = QueryFusionRetriever(
-            [_VouchedRetriever(index.vector_store), _LexicalRetriever(index)],
+            [_VouchedRetriever(index), _LexicalRetriever(index)],
             mode=FUSION_MODES(fusion_mode),
             similarity_top_k=sys.maxsize,  # every fused passage; each question cuts its own
             num_queries=1,  # no query rewriting, so the language model is never called here
@@ -154,18 +139,18 @@ class HybridRetriever:
         if not fused:
             return []
         ids = [n.node.node_id for n in fused]
-        stored = self._index.embeddings(ids)
+        stored = self._index.passages(ids)
         sentences = self._index.sentence_vectors(ids)
         query = np.asarray(question.embedding)
         # A passage of this snapshot may have been replaced since; it is left out.
         return [
             RetrievedPassage(
-                node=n,
+                node=NodeWithScore(node=stored[id_].node, score=n.score),
                 fused_score=float(n.score or 0.0),
-                relevance=float(np.dot(query, stored[n.node.node_id])),
-                sentence_spans=sentences[n.node.node_id].spans,
-                sentence_vectors=sentences[n.node.node_id].vectors,
+                relevance=float(np.dot(query, stored[id_].embedding)),
+                sentence_spans=sentences[id_].spans,
+                sentence_vectors=sentences[id_].vectors,
             )
-            for n in fused
-            if n.node.node_id in stored and n.node.node_id in sentences
+            for id_, n in zip(ids, fused, strict=True)
+            if id_ in stored and id_ in sentences
         ]

@@ -129,11 +129,13 @@ def _lemma(word: str) -> str:
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
 
 
-def content_stems(text: str) -> set[str]:
+@lru_cache(maxsize=65_536)
+def content_stems(text: str) -> frozenset[str]:
     """Stemmed dictionary forms of the words that carry meaning (no stop words). A word and
     the short number after it are also one word, as names of models and editions are written
-    either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'."""
+    either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'. Kept for the most recent
+    texts: the sentences of often-retrieved passages are scored against every question."""
     lowered = text.lower()
     kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
     kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]
-    return set(_stemmer().stemWords(kept))
+    return frozenset(_stemmer().stemWords(kept))

@@ -159,7 +159,7 @@ class Need:
 
     @cached_property
     def stems(self) -> frozenset[str]:
-        return frozenset(content_stems(self.question))
+        return content_stems(self.question)
 
     @cached_property
     def counted(self) -> str | None:
@@ -277,7 +277,7 @@ def question_parts(question: str) -> list[str]:
 def need(question: str) -> Need:
     asked = tuple(dict.fromkeys(filter(None, map(_required, names(question)))))
     name_stems = content_stems(" ".join(asked))
-    relation = frozenset(content_stems(question) - name_stems - _GENERIC)
+    relation = content_stems(question) - name_stems - _GENERIC
     return Need(question, asked, answer_type(question), relation)
 
 

@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -107,16 +108,22 @@ def _prefixes(passages: list[TextNode]) -> set[str]:
     return {w[:PREFIX] for w in words if len(w) >= PREFIX}
 
 
+@lru_cache(maxsize=65_536)
+def _forms(word: str) -> tuple[str, ...]:
+    """A word's other forms: a stemmer maps 'leads' to 'lead' but not 'led', so 'Who leads
+    X?' would miss 'Y led X'. Stop words keep their own ('did' would bring 'done')."""
+    if word in globals_helper.stopwords:
+        return (word,)
+    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found}
+    inflected = (
+        form for lemma in lemmas for forms in getAllInflections(lemma).values() for form in forms
+    )
+    return (word, *inflected)
+
+
 def _query_stems(question: str) -> list[str]:
-    """The question's BM25 terms and those of its words' other forms: a stemmer maps 'leads'
-    to 'lead' but not 'led', so 'Who leads X?' would miss 'Y led X'."""
-    forms = []
-    for word in _WORDS.analyze(question):
-        forms.append(word)
-        if word in globals_helper.stopwords:
-            continue  # 'did' would bring 'done', 'much' 'more'
-        for lemma in {lemma for lemmas in getAllLemmas(word).values() for lemma in lemmas}:
-            forms += [form for found in getAllInflections(lemma).values() for form in found]
+    """The question's BM25 terms and those of its words' other forms."""
+    forms = [form for word in _WORDS.analyze(question) for form in _forms(word)]
     return list(dict.fromkeys(_STEMS.analyze(" ".join(forms))))
 
 
@@ -130,8 +137,9 @@ class LexicalSnapshot:
 
     def search(
         self, schema: tantivy.Schema, question: str, limit: int, article_ids: set[str] | None
-    ) -> list[tuple[TextNode, float]]:
-        """The best `limit` passages for the question's terms, from their postings alone."""
+    ) -> list[tuple[str, float]]:
+        """Ids and scores of the best `limit` passages for the question's terms, from their
+        postings alone."""
         stems = _query_stems(question)
         if not stems:
             return []
@@ -147,10 +155,10 @@ class LexicalSnapshot:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, terms), (tantivy.Occur.Must, within)]
             )
-        found = []
-        for score, address in self.searcher.search(query, limit=limit, count=False).hits:
-            found.append((self._node(address), float(score)))
-        return found
+        return [
+            (self.searcher.doc(address)["passage_id"][0], float(score))
+            for score, address in self.searcher.search(query, limit=limit, count=False).hits
+        ]
 
     def passages(self, schema: tantivy.Schema, article_id: str) -> list[TextNode]:
         """The passages held for an article."""

@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import json
 import logging
+import math
 import threading
 import time
 import uuid
@@ -38,6 +39,7 @@ from chromadb.errors import ChromaError
 from filelock import FileLock
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.errors import ArticleNotFoundError, IndexUnavailableError
@@ -80,6 +82,12 @@ def service_lock(index_dir: Path, collection: str) -> FileLock:
     """Held by `rag serve` on an embedded index: one process owns it, and `rag ingest` refuses
     to write beside it (embedded Chroma does not see another process's writes)."""
     return FileLock(index_dir / f"{collection}.serve.lock")
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    node: TextNode
+    embedding: np.ndarray
 
 
 @dataclass
@@ -488,11 +496,35 @@ class ArticleIndex:
     def sentence_vectors(self, passage_ids: list[str]) -> dict[str, Sentences]:
         return self.sentences.get(passage_ids)
 
-    def embeddings(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
-        found = self._passages.get(ids=passage_ids, include=["embeddings"])
+    def nearest(
+        self, embedding: list[float], limit: int, article_ids: set[str] | None
+    ) -> list[tuple[str, float]]:
+        """Ids of the passages nearest a question embedding, with llama-index's similarity
+        for Chroma (exp(-distance)); no text or metadata is read for hits that fusion may
+        drop."""
+        where = {"article_id": {"$in": sorted(article_ids)}} if article_ids else None
+        found = self._passages.query(
+            query_embeddings=[embedding], n_results=limit, where=where, include=["distances"]
+        )
+        return [
+            (id_, math.exp(-distance))
+            for id_, distance in zip(found["ids"][0], found["distances"][0], strict=True)
+        ]
+
+    def passages(self, passage_ids: list[str]) -> dict[str, StoredPassage]:
+        """The passages of these ids still stored, as nodes with their embeddings."""
+        found = self._passages.get(
+            ids=passage_ids, include=["documents", "metadatas", "embeddings"]
+        )
         return {
-            id_: np.asarray(vector)
-            for id_, vector in zip(found["ids"], found["embeddings"], strict=True)
+            id_: StoredPassage(metadata_dict_to_node(meta, text=text), np.asarray(vector))
+            for id_, text, meta, vector in zip(
+                found["ids"],
+                found["documents"],
+                found["metadatas"],
+                found["embeddings"],
+                strict=True,
+            )
         }
 
     def known(self, article_ids: list[str]) -> set[str]:
