@@ -14,7 +14,7 @@ import numpy as np
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import NodeWithScore, QueryBundle, QueryType, TextNode
 
 from rag.index.lexical import LexicalSnapshot, Vocabulary
 from rag.index.store import ArticleIndex
@@ -32,7 +32,7 @@ class _Question(QueryBundle):
     article_ids: set[str] | None
 
 
-def _asked(query_bundle: QueryBundle) -> _Question:
+def _asked(query_bundle: QueryType) -> _Question:
     assert isinstance(query_bundle, _Question), "only HybridRetriever queries these retrievers"
     return query_bundle
 
@@ -50,12 +50,21 @@ def _hits(found: list[tuple[str, float]]) -> list[NodeWithScore]:
     return [NodeWithScore(node=_PassageRef(id_=id_), score=score) for id_, score in found]
 
 
-class _LexicalRetriever(BaseRetriever):
-    """BM25 from the question's lexical snapshot, narrowed to its articles, cut to the top k."""
+class _Side(BaseRetriever):
+    """One side of the hybrid search. The fusion retriever's own retrieval is traced (one span
+    and its events per question); the sides it calls are not traced again, which cost more than
+    the lexical search itself."""
 
     def __init__(self, index: ArticleIndex) -> None:
         super().__init__()
         self._index = index
+
+    def retrieve(self, str_or_query_bundle: QueryType) -> list[NodeWithScore]:
+        return self._retrieve(_asked(str_or_query_bundle))
+
+
+class _LexicalRetriever(_Side):
+    """BM25 from the question's lexical snapshot, narrowed to its articles, cut to the top k."""
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         question = _asked(query_bundle)
@@ -68,13 +77,9 @@ class _LexicalRetriever(BaseRetriever):
         return _hits([(id_, score) for id_, score in found if score > 0])
 
 
-class _VouchedRetriever(BaseRetriever):
+class _VouchedRetriever(_Side):
     """Dense hits of the article versions the question's lexical snapshot holds, cut to the
     top k: a version still being written, or already replaced, is dropped."""
-
-    def __init__(self, index: ArticleIndex) -> None:
-        super().__init__()
-        self._index = index
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         question = _asked(query_bundle)

@@ -55,6 +55,7 @@ from rag.models import (
     Timings,
 )
 from rag.retrieval import HybridRetriever, RetrievedPassage
+from rag.text import load_word_tables
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
 INGEST_BATCH = 16  # article files embedded and committed together
@@ -136,6 +137,7 @@ class RagService:
         from rag import providers
 
         settings = settings or get_settings()
+        load_word_tables()
         embed_model = providers.build_embed_model(settings)
         index = providers.build_index(settings, embed_model)
         return cls(

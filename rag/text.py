@@ -12,7 +12,7 @@ import re
 from functools import cache, lru_cache
 
 import Stemmer
-from lemminflect import getAllLemmas
+from lemminflect import getAllInflections, getAllLemmas
 from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
 
@@ -126,10 +126,17 @@ def _lemma(word: str) -> str:
     return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
 
 
+def load_word_tables() -> None:
+    """lemminflect reads its lemma and inflection tables on first use (a third of a second,
+    a hundred questions' worth): the service reads them as it starts, not on a question."""
+    getAllLemmas("led")
+    getAllInflections("lead")
+
+
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def content_stems(text: str) -> frozenset[str]:
     """Stemmed dictionary forms of the words that carry meaning (no stop words). A word and
     the short number after it are also one word, as names of models and editions are written

@@ -12,6 +12,7 @@ and speak of the asked relation, the answer is declined rather than guessed.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,6 +70,27 @@ def quoted(citation: Citation) -> str:
     return f"{text} [{citation.marker}]"
 
 
+@lru_cache(maxsize=8192)
+def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """The first and last sentence of each quotable unit of a passage. This does not depend
+    on the question, so it is worked out once for each passage that questions retrieve."""
+    found = []
+    for i, text in enumerate(sentences):
+        first, last = i, i
+        while leans_back(sentences[first]) and first > i - _LOOK_BACK and first > 0:
+            first -= 1
+        if leads_in(text):
+            if i + 1 == len(sentences):
+                continue  # what it announces is beyond this passage
+            last = i + 1
+        if not all(quotable(t) or leads_in(t) for t in sentences[first : last + 1]):
+            continue
+        if leans_back(sentences[first]):
+            continue  # its subject is in a sentence that cannot be quoted with it
+        found.append((first, last))
+    return tuple(found)
+
+
 class ExtractiveAnswerer:
     @staticmethod
     def _units(passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
@@ -82,20 +104,9 @@ class ExtractiveAnswerer:
             spans = passage.sentence_spans
             if not spans:
                 continue
-            texts = [node.text[s - base : e - base] for s, e in spans]
+            texts = tuple(node.text[s - base : e - base] for s, e in spans)
             meanings = np.asarray(passage.sentence_vectors, dtype=np.float32) @ question_vector
-            for i, text in enumerate(texts):
-                first, last = i, i
-                while leans_back(texts[first]) and first > i - _LOOK_BACK and first > 0:
-                    first -= 1
-                if leads_in(text):
-                    if i + 1 == len(texts):
-                        continue  # what it announces is beyond this passage
-                    last = i + 1
-                if not all(quotable(t) or leads_in(t) for t in texts[first : last + 1]):
-                    continue
-                if leans_back(texts[first]):
-                    continue  # its subject is in a sentence that cannot be quoted with it
+            for first, last in _stretches(texts):
                 start, end = spans[first][0], spans[last][1]
                 if (meta["article_id"], start, end) in seen:
                     continue

@@ -9,7 +9,7 @@ check their quotes with this; a passage that is merely on topic does not pass.
 
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import pycountry
 
@@ -284,15 +284,23 @@ def need(question: str) -> Need:
 _JOINED = re.compile(r"[\s‐‑–-]+")
 
 
+@lru_cache(maxsize=8192)
+def _comparable(text: str) -> tuple[str, str]:
+    """Text lower-cased without full stops, and that again without spaces and hyphens: worked
+    out once per text, as every name of every question is looked for in it."""
+    lowered = text.lower().replace(".", "")
+    return lowered, _JOINED.sub("", lowered)
+
+
 def _name_in(name: str, text: str) -> bool:
     """The whole name (or its singular: 'H100' for 'H100s'), a part of it that only a name has
     ('H100' of 'H100 GPU'), or, for a name of capitalised words, its last word as written
     ('Altman' for 'Sam Altman'; 'Stargate' for 'Stargate Project')."""
-    lowered = text.lower().replace(".", "")
+    lowered, joined = _comparable(text)
     name = name.replace(".", "")
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
-    if _JOINED.sub("", name.lower()) in _JOINED.sub("", lowered):
+    if _JOINED.sub("", name.lower()) in joined:
         return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
     parts = name.split()
     if len(parts) < 2:
