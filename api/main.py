@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = service or await run_in_threadpool(RagService, settings)
+        app.state.service = service or await run_in_threadpool(RagService.from_settings, settings)
         await run_in_threadpool(app.state.service.ensure_corpus)
         yield
 

@@ -6,8 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from rag.config import DEFAULT_ARTICLES_DIR
 from rag.service import RagService
-from tests.conftest import DEFAULT_IDS, OFFER_ARTICLE
+from tests.conftest import DEFAULT_IDS, OFFER_ARTICLE, make_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -230,3 +231,16 @@ def test_a_trailing_slash_is_not_redirected_to_the_host_it_names(client: TestCli
     response = client.get("/v1/articles/", headers={"Host": "evil.example"}, follow_redirects=False)
     assert "location" not in response.headers
     assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_an_app_made_from_settings_alone_loads_its_service_and_answers(tmp_path) -> None:
+    """How a server that imports the app factory runs it: no service passed in."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    source = DEFAULT_ARTICLES_DIR / f"{OFFER_ARTICLE}.txt"
+    (articles / source.name).write_text(source.read_text())
+    settings = make_settings(tmp_path / "index", articles_dir=articles)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/v1/ask", json={"question": "How much did Musk offer?"})
+    assert response.status_code == 200
+    assert [c["article_id"] for c in response.json()["citations"]] == [OFFER_ARTICLE]
