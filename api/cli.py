@@ -196,6 +196,9 @@ def ask(
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: RAG_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: RAG_PORT.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes; more than one needs a Chroma server.")
+    ] = 1,
 ) -> None:
     """Run the HTTP service; the articles folder is indexed on first start."""
     import uvicorn
@@ -213,6 +216,12 @@ def serve(
 
     # An embedded index is served by one process, which holds it (`rag ingest` refuses to
     # write beside it); a Chroma server is shared by any number of them.
+    if workers > 1 and not settings.chroma_host:
+        _fail(
+            "Several workers need a Chroma server (CHROMA_HOST): an embedded index is served "
+            "by one process.",
+            2,
+        )
     with ExitStack() as held:
         if not settings.chroma_host:
             settings.index_dir.mkdir(parents=True, exist_ok=True)
@@ -236,14 +245,21 @@ def serve(
         except ValueError as exc:
             _fail(f"Invalid setting {exc}", 2)
         configure_logging(settings.log_level, settings.log_json)
-        uvicorn.run(
-            app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_config=None,  # configure_logging's handler: JSON lines with request ids
-            access_log=False,  # the app logs one line per request itself
+        options = {
+            "host": host or settings.host,
+            "port": port or settings.port,
+            "log_config": None,  # configure_logging's handler: JSON lines with request ids
+            "access_log": False,  # the app logs one line per request itself
             **server_options(settings),
-        )
+        }
+        if workers == 1:
+            uvicorn.run(app, **options)
+            return
+        # Each worker loads its own service; the one loaded here checked the index and indexed
+        # the articles folder, so the workers do not race to.
+        service.ensure_corpus()
+        del app, service
+        uvicorn.run("api.main:worker_app", factory=True, workers=workers, **options)
 
 
 @app.command(name="eval")

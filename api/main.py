@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
 from api.limits import BodySizeLimitMiddleware
-from api.observability import RequestContextMiddleware, expose_metrics
+from api.observability import RequestContextMiddleware, configure_logging, expose_metrics
 from api.ratelimit import RateLimit
 from api.responses import ADMIN_KEY, BODY_TOO_LARGE, RATE_LIMITED, responses
 from api.routes import articles, ask, chat, health, openai_compat, widget
@@ -92,3 +92,11 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     for module in (articles, health, widget):
         app.include_router(module.router)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app as each worker process of `rag serve --workers N` builds it (a uvicorn factory):
+    settings from the environment, logs as `rag serve` writes them."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 
 import httpx
-from load import QUESTIONS, _served, load_arguments
+from load import QUESTIONS, _served, load_parser
 
 
 async def _asker(
@@ -83,7 +83,7 @@ async def _run(base_url: str, endpoint: str, clients: int, seconds: float) -> No
 
 
 def main() -> None:
-    args = load_arguments(__doc__, clients=80, seconds=15, endpoints=["ask", "stream"])
+    args = load_parser(__doc__, clients=80, seconds=15, endpoints=["ask", "stream"]).parse_args()
     if args.url:
         asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
         return

@@ -3,16 +3,17 @@
 Without --url it starts `rag serve` (extractive mode, a fresh index of the default articles)
 on a free 127.0.0.1 port in a child process, waits until it is ready, and stops it at the end.
 Each client sends the project's questions (tests/data/questions.jsonl) in turn, one request at
-a time, after one uncounted pass over all of them; the figures are what the clients observed:
+a time, after one uncounted pass over all of them; with --once, each question is sent once and
+nothing before it (what a first asking costs on a freshly started service, with --clients 1).
+The figures are what the clients observed:
 throughput, latency percentiles, errors. For a service it started, it also prints the CPU the
 service spent per answer and how many cores that kept busy: on a shared machine throughput
 follows what other jobs leave, CPU per answer much less. The load average (1 minute) is
 printed before and after.
 
-    python bench/load.py [--clients 8] [--seconds 30] [--endpoint ask|chat] [--url URL]
+    python bench/load.py [--clients 8] [--seconds 30] [--endpoint ask|chat] [--url URL] [--once]
 """
 
-import argparse
 import asyncio
 import json
 import os
@@ -22,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from argparse import Namespace
+from argparse import ArgumentParser
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,16 +90,11 @@ def _body(endpoint: str, question: str) -> dict:
 async def _client(
     http: httpx.AsyncClient,
     endpoint: str,
-    questions: list[str],
-    offset: int,
-    until: float,
+    questions: Iterator[str],
     latencies: list[float],
     outcomes: Counter,
 ) -> None:
-    number = offset
-    while time.monotonic() < until:
-        question = questions[number % len(questions)]
-        number += 1
+    for question in questions:
         started = time.perf_counter()
         try:
             response = await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
@@ -107,6 +103,14 @@ async def _client(
                 latencies.append(time.perf_counter() - started)
         except httpx.HTTPError as exc:
             outcomes[type(exc).__name__] += 1
+
+
+def _in_turn(questions: list[str], offset: int, until: float) -> Iterator[str]:
+    """The questions in turn from an offset, until a moment."""
+    number = offset
+    while time.monotonic() < until:
+        yield questions[number % len(questions)]
+        number += 1
 
 
 def _cpu_seconds(process: psutil.Process | None) -> float:
@@ -121,27 +125,36 @@ async def _run(
     endpoint: str,
     clients: int,
     seconds: float,
+    once: bool,
     server: psutil.Process | None = None,
 ) -> None:
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
-        # Warm-up, not counted: one pass over every question (sentence embeddings are cached).
-        warm = asyncio.Semaphore(clients)
+        if not once:
+            # Warm-up, not counted: one pass over every question.
+            warm = asyncio.Semaphore(clients)
 
-        async def warm_up(question: str) -> None:
-            async with warm:
-                await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
+            async def warm_up(question: str) -> None:
+                async with warm:
+                    await http.post(f"/v1/{endpoint}", json=_body(endpoint, question))
 
-        await asyncio.gather(*(warm_up(question) for question in questions))
+            await asyncio.gather(*(warm_up(question) for question in questions))
         latencies: list[float] = []
         outcomes: Counter = Counter()
         load_before = os.getloadavg()[0]
         cpu_before = _cpu_seconds(server)
         started = time.monotonic()
+        shared = iter(questions)  # with --once, the clients share one pass
         await asyncio.gather(
             *(
-                _client(http, endpoint, questions, i * 7, started + seconds, latencies, outcomes)
+                _client(
+                    http,
+                    endpoint,
+                    shared if once else _in_turn(questions, i * 7, started + seconds),
+                    latencies,
+                    outcomes,
+                )
                 for i in range(clients)
             )
         )
@@ -150,7 +163,8 @@ async def _run(
     total = sum(outcomes.values())
     errors = total - outcomes["200"]
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-    print(f"POST /v1/{endpoint}: {clients} clients for {elapsed:.1f} s against {base_url}")
+    asked = "each question once, not warmed up" if once else "after a warm-up pass"
+    print(f"POST /v1/{endpoint}: {clients} clients for {elapsed:.1f} s against {base_url}, {asked}")
     print(f"requests {total}, throughput {total / elapsed:.1f} req/s, errors {errors}")
     print(
         f"latency ms (successful): p50 {cuts[49] * 1000:.0f}, p95 {cuts[94] * 1000:.0f}, "
@@ -165,23 +179,26 @@ async def _run(
     print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
-def load_arguments(doc: str, clients: int, seconds: float, endpoints: list[str]) -> Namespace:
+def load_parser(doc: str, clients: int, seconds: float, endpoints: list[str]) -> ArgumentParser:
     """The options every load script takes: how many clients, how long, where."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser = ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--clients", type=int, default=clients, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=seconds, help="how long to send them")
     parser.add_argument("--endpoint", choices=endpoints, default=endpoints[0])
     parser.add_argument("--url", help="an already running service; default: start one")
-    return parser.parse_args()
+    return parser
 
 
 def main() -> None:
-    args = load_arguments(__doc__, clients=8, seconds=30, endpoints=["ask", "chat"])
+    parser = load_parser(__doc__, clients=8, seconds=30, endpoints=["ask", "chat"])
+    parser.add_argument("--once", action="store_true", help="each question once, no warm-up")
+    args = parser.parse_args()
     if args.url:
-        asyncio.run(_run(args.url.rstrip("/"), args.endpoint, args.clients, args.seconds))
+        url = args.url.rstrip("/")
+        asyncio.run(_run(url, args.endpoint, args.clients, args.seconds, args.once))
         return
     with _served() as (base_url, server):
-        asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds, server))
+        asyncio.run(_run(base_url, args.endpoint, args.clients, args.seconds, args.once, server))
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def fill(args: argparse.Namespace) -> float:
         _settings(args.index_dir, args.chroma_host, args.chroma_port, args.collection)
     )
     rng = np.random.default_rng(1)
-    dim = service._embed_model.dimension
+    dim = service.embed_model.dimension
     texts = passages(args.passages)
     articles = args.passages // PER_ARTICLE
     for first in range(0, articles, ARTICLES_PER_WRITE):

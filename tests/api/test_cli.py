@@ -76,3 +76,10 @@ def test_no_progress_bars_from_the_libraries(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert "Loading weights" not in output and "it/s]" not in output
+
+
+def test_serve_refuses_several_workers_on_an_embedded_index(tmp_path: Path) -> None:
+    result = _rag("serve", "--workers", "2", cwd=tmp_path, RAG_INDEX_DIR=str(tmp_path / "index"))
+    assert result.returncode == 2
+    assert "Several workers need a Chroma server (CHROMA_HOST)" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "index").exists()

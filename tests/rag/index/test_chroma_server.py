@@ -151,7 +151,7 @@ def test_second_service_sees_the_same_articles_and_reingest_is_unchanged(
 
 
 @contextmanager
-def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
+def _rag_serve(port: int, chroma_port: int, workdir: Path, *options: str) -> Iterator[str]:
     """A real `rag serve` process on the Chroma server; yields its base URL."""
     (workdir / "articles").mkdir(parents=True, exist_ok=True)
     env = {
@@ -167,7 +167,7 @@ def _rag_serve(port: int, chroma_port: int, workdir: Path) -> Iterator[str]:
     rag = Path(sys.executable).parent / "rag"
     log = (workdir / f"serve-{port}.log").open("wb")
     process = subprocess.Popen(
-        [str(rag), "serve", "--host", HOST, "--port", str(port)],
+        [str(rag), "serve", "--host", HOST, "--port", str(port), *options],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -238,3 +238,25 @@ def test_replicas_see_each_others_writes_within_a_second(chroma_port: int, tmp_p
             stop.set()
             asker.join(timeout=60)
         assert statuses and set(statuses) == {200}
+
+
+@pytest.mark.timeout(600)
+def test_workers_of_one_service_share_the_server_and_see_a_write_at_once(
+    chroma_port: int, tmp_path: Path
+) -> None:
+    port = _free_port()
+    with _rag_serve(port, chroma_port, tmp_path, "--workers", "2") as url:
+        log = tmp_path / f"serve-{port}.log"
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, "two workers did not start"
+            time.sleep(0.2)
+        beacon = "The Velmora lantern was hung on the east quay at noon by the ferry captain."
+        body = {"id": "lantern", "title": "Lantern", "text": beacon}
+        assert httpx.post(f"{url}/v1/articles", json=body, timeout=60).status_code == 201
+        written = time.monotonic()
+        # Connections are spread over the workers: each new one may reach either.
+        while not all(_cites(url, "Who hung the Velmora lantern?", "lantern") for _ in range(10)):
+            assert time.monotonic() - written < 1.0, "a worker did not see the write within 1 s"
+        assert httpx.get(f"{url}/readyz", timeout=10).status_code == 200
+        assert httpx.delete(f"{url}/v1/articles/lantern", timeout=60).status_code == 204
