@@ -258,6 +258,7 @@ def serve(
         # Each worker loads its own service; the one loaded here checked the index and indexed
         # the articles folder, so the workers do not race to.
         service.ensure_corpus()
+        service.close()
         del app, service
         uvicorn.run("api.main:worker_app", factory=True, workers=workers, **options)
 

@@ -22,7 +22,9 @@ class Settings(BaseSettings):
         description="Articles (.txt, .md, .html) indexed on first start and by `rag ingest`.",
     )
     index_dir: Path = Field(
-        default=Path(".rag-index"), description="Folder of the embedded Chroma index."
+        default=Path(".rag-index"),
+        description="Folder of the embedded Chroma index; with CHROMA_HOST, of this "
+        "machine's lexical indexes only.",
     )
     collection: str = Field(default="news", description="Prefix of the index's collections.")
 

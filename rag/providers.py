@@ -1,6 +1,7 @@
 """The service's parts, built from settings in one place: the embedding model, Chroma (embedded
 on disk by default, a Chroma server when CHROMA_HOST is set), the index and the model client."""
 
+import re
 from pathlib import Path
 
 import chromadb
@@ -56,8 +57,15 @@ def build_index(settings: Settings, embed_model: VectorModel) -> ArticleIndex:
         f"{embed_model.model_name}|{settings.chunk_size}|"
         f"{settings.chunk_overlap}|sentences {SENTENCE_RULES}"
     )
+    server = re.sub(r"[^\w.-]", "_", f"{settings.chroma_host}_{settings.chroma_port}")
     index = ArticleIndex(
-        build_chroma_client(settings), settings.collection, embed_model, splitter, fingerprint
+        build_chroma_client(settings),
+        settings.collection,
+        embed_model,
+        splitter,
+        fingerprint,
+        # Each Chroma server's processes keep their lexical indexes apart from another's.
+        server_lexical=settings.index_dir / f"{settings.collection}_lexical_{server}",
     )
     index.repair()
     return index

@@ -384,6 +384,10 @@ class RagService:
     def article(self, article_id: str) -> ArticleDetail:
         return self.index.article(article_id)
 
+    def close(self) -> None:
+        """Release what the service holds on this machine (not needed at process exit)."""
+        self.index.close()
+
     def check(self) -> int:
         """How many articles are indexed; raises IndexUnavailableError unless questions can
         be answered."""

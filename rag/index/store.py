@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
@@ -67,6 +67,22 @@ CHANGES_KEPT_S = 3600  # change records older than this are deleted
 STALE_NOTE_S = 600  # a journal note this old belongs to a dead writer (no write lasts so long)
 
 log = logging.getLogger(__name__)
+
+
+def _claim_slot(base: Path) -> tuple[Path, FileLock]:
+    """A lexical index directory that no other live process on this machine uses, and the
+    lock that keeps it so. Processes sharing a Chroma server keep one each; a restarted one
+    takes a free one (most often its own) and re-indexes only what changed since."""
+    base.parent.mkdir(parents=True, exist_ok=True)
+    number = 0
+    while True:
+        lock = FileLock(f"{base}-{number}.lock")
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            number += 1
+            continue
+        return Path(f"{base}-{number}"), lock
 
 
 @contextmanager
@@ -109,7 +125,10 @@ class ArticleIndex:
         embed_model: VectorModel,
         splitter: PassageSplitter,
         fingerprint: str,
+        server_lexical: Path | None = None,
     ) -> None:
+        """`server_lexical`: on a Chroma server, where this machine's processes keep their
+        lexical indexes (None: in memory, built at each start)."""
         self._passages = client.get_or_create_collection(
             f"{collection}_passages", configuration=_COSINE, embedding_function=None
         )
@@ -150,8 +169,12 @@ class ArticleIndex:
         self._process_lock = (
             FileLock(folder / f"{collection}.write.lock") if folder else nullcontext()
         )
-        # Beside an embedded index on disk; in memory for a Chroma server, rebuilt at start.
-        self.lexical = LexicalIndex(folder / f"{collection}_lexical" if folder else None)
+        # Beside an embedded index; for a Chroma server, one of this machine's own.
+        lexical_dir = folder / f"{collection}_lexical" if folder else None
+        self._slot: FileLock | None = None  # held while this process uses that directory
+        if self._shared and server_lexical is not None:
+            lexical_dir, self._slot = _claim_slot(server_lexical)
+        self.lexical = LexicalIndex(lexical_dir)
 
     def _keep_to_model(self, model: str) -> None:
         """The index records which model made its vectors and refuses vectors of another:
@@ -165,6 +188,12 @@ class ArticleIndex:
                 "use another RAG_COLLECTION (or RAG_INDEX_DIR) for this model, or the model "
                 "the index was built with"
             )
+
+    def close(self) -> None:
+        """Give up this process's lexical index directory on a Chroma server to the next
+        process on this machine (the index must not be used after)."""
+        if self._slot is not None:
+            self._slot.release()
 
     def check(self) -> None:
         """Run the cheapest real question path (the database, a nearest-neighbour query);
@@ -437,26 +466,31 @@ class ArticleIndex:
         }
 
     def repair(self) -> int:
-        """Settle what a crash can have left (the noted articles) and build the lexical index
-        when it is missing; returns how many passages were deleted."""
+        """Settle what a crash can have left (the noted articles) and bring the lexical index
+        level with the registry; returns how many passages were deleted."""
         with self._thread_lock, self._process_lock, _unavailable_on_failure():
             removed = self._settle(self._notes())
             if removed:
                 log.warning("removed passages of unfinished writes", extra={"passages": removed})
-            if not self.lexical.snapshot().versions and self._registry.count():
-                self._rebuild_lexical()
+            # An embedded index's lexical index is kept level by its writers and the journal;
+            # on a server, others wrote while this process was away.
+            if self._shared or (not self.lexical.snapshot().versions and self._registry.count()):
+                self._level_with_registry()
             return removed
 
-    def _rebuild_lexical(self) -> None:
-        """Every vouched version into the lexical index, a page of articles at a time."""
-        log.info("building the lexical index", extra={"articles": self._registry.count()})
-        for page in self._registry_pages(["metadatas"]):
-            self.lexical.apply(
-                {
-                    id_: (meta["content_hash"], self._version(id_, meta["content_hash"]))
-                    for id_, meta in zip(page["ids"], page["metadatas"], strict=True)
-                }
-            )
+    def _level_with_registry(self) -> None:
+        """Re-index the articles whose held version is not the registry's, a page at a time:
+        every article into an empty lexical index, only what changed into a kept one."""
+        held = self.lexical.snapshot().versions
+        vouched = self.vouched_hashes()
+        changed = sorted(a for a in held.keys() | vouched.keys() if held.get(a) != vouched.get(a))
+        log.info(
+            "levelling the lexical index: %d of %d articles to re-index",
+            len(changed),
+            len(vouched),
+        )
+        for start in range(0, len(changed), READ_PAGE):
+            self._level_lexical(changed[start : start + READ_PAGE], vouched)
 
     def summaries(self) -> list[ArticleSummary]:
         return sorted(

@@ -1,5 +1,6 @@
 """Server mode: the index lives in a real Chroma server started with the `chroma` CLI."""
 
+import json
 import os
 import shutil
 import socket
@@ -17,7 +18,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import DEFAULT_ARTICLES_DIR
-from rag.models import IngestStatus
+from rag.models import ArticleCreate, IngestStatus
 from rag.service import RagService
 from tests.conftest import DEFAULT_IDS, make_settings
 from tests.paths import ROOT
@@ -125,8 +126,12 @@ def test_index_lives_in_the_server_not_on_disk(
     assert client.get_collection(f"{collection}_articles").count() == len(DEFAULT_IDS)
     passages = sum(a.passages for a in server_service.articles())
     assert client.get_collection(f"{collection}_passages").count() == passages
-    # ... and nothing was written to the local index directory.
-    assert not any(server_service.settings.index_dir.iterdir())
+    # ... and locally only this process's lexical index, in a directory of its own.
+    lexical = f"{collection}_lexical_{HOST}_{chroma_port}-0"
+    assert {p.name for p in server_service.settings.index_dir.iterdir()} == {
+        lexical,
+        f"{lexical}.lock",
+    }
 
 
 def test_second_service_sees_the_same_articles_and_reingest_is_unchanged(
@@ -136,7 +141,7 @@ def test_second_service_sees_the_same_articles_and_reingest_is_unchanged(
     assert [a.id for a in other.articles()] == DEFAULT_IDS
     assert other.articles() == server_service.articles()
     assert other.check() == len(DEFAULT_IDS)  # answers from the shared server
-    assert not (tmp_path / "other-index").exists()
+    assert not (tmp_path / "other-index" / "chroma.sqlite3").exists()
     assert other.ensure_corpus() == []  # already indexed: nothing to do
 
     results, errors = other.ingest_paths([DEFAULT_ARTICLES_DIR])
@@ -251,6 +256,9 @@ def test_workers_of_one_service_share_the_server_and_see_a_write_at_once(
         while log.read_text().count("Application startup complete") < 2:
             assert time.monotonic() < deadline, "two workers did not start"
             time.sleep(0.2)
+        # The workers keep a lexical index each; the parent gave up the one it checked with.
+        slots = {p.name for p in (tmp_path / "unused").iterdir() if p.suffix != ".lock"}
+        assert slots == {f"replicas_lexical_{HOST}_{chroma_port}-{n}" for n in (0, 1)}
         beacon = "The Velmora lantern was hung on the east quay at noon by the ferry captain."
         body = {"id": "lantern", "title": "Lantern", "text": beacon}
         assert httpx.post(f"{url}/v1/articles", json=body, timeout=60).status_code == 201
@@ -260,3 +268,74 @@ def test_workers_of_one_service_share_the_server_and_see_a_write_at_once(
             assert time.monotonic() - written < 1.0, "a worker did not see the write within 1 s"
         assert httpx.get(f"{url}/readyz", timeout=10).status_code == 200
         assert httpx.delete(f"{url}/v1/articles/lantern", timeout=60).status_code == 204
+
+
+# A process that writes articles on the Chroma server, or asks a question, and exits. Its
+# lexical index is kept in `index_dir` for its next start; it prints what that start levelled.
+_SERVER_PROCESS = """
+import json, logging, sys
+from rag.config import Settings
+from rag.models import ArticleCreate
+from rag.service import RagService
+
+index_dir, port, action = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s", stream=sys.stderr)
+settings = Settings(
+    index_dir=index_dir, chroma_host="127.0.0.1", chroma_port=port, collection="restarts"
+)
+rag = RagService.from_settings(settings)
+if action == "write":
+    for n in range(3):
+        text = f"Orchard report {n}: the pear harvest in valley {n} reached {n + 7} tonnes."
+        rag.add_article(ArticleCreate(id=f"orchard{n}", title=f"Orchard {n}", text=text))
+else:
+    answer = rag.ask(action)
+    print(json.dumps({
+        "versions": rag.index.lexical.snapshot().versions,
+        "cited": sorted({c.article_id for c in answer.citations}),
+    }))
+"""
+
+
+def _server_process(index_dir: Path, port: int, action: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVER_PROCESS, str(index_dir), str(port), action],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_a_restarted_process_reindexes_only_what_others_changed_meanwhile(
+    chroma_port: int, tmp_path: Path
+) -> None:
+    kept = tmp_path / "kept-index"
+    first = _server_process(kept, chroma_port, "write")
+    assert "levelling the lexical index: 0 of 0 articles to re-index" in first.stderr
+    # While it is away, another process replaces one article, deletes one and adds one.
+    other = RagService.from_settings(
+        make_settings(
+            tmp_path / "other", chroma_host=HOST, chroma_port=chroma_port, collection="restarts"
+        )
+    )
+    replaced = "Orchard report 1: the pear harvest in valley 1 was lost to a late frost."
+    other.add_article(ArticleCreate(id="orchard1", title="Orchard 1", text=replaced))
+    other.delete("orchard2")
+    beacon = "Orchard report 3: the Quillon plum harvest in valley 3 reached 40 tonnes."
+    other.add_article(ArticleCreate(id="orchard3", title="Orchard 3", text=beacon))
+
+    again = _server_process(
+        kept, chroma_port, "How many tonnes did the Quillon plum harvest reach?"
+    )
+    # The kept index was brought level article by article, not rebuilt.
+    assert "levelling the lexical index: 3 of 3 articles to re-index" in again.stderr
+    seen = json.loads(again.stdout.splitlines()[-1])
+    assert seen["versions"] == other.index.vouched_hashes()
+    assert seen["cited"] == ["orchard3"]
+    assert sorted(p.name for p in kept.iterdir() if p.suffix != ".lock") == [
+        f"restarts_lexical_{HOST}_{chroma_port}-0"
+    ]
