@@ -1,7 +1,7 @@
 """The lexical side: BM25 over passages in tantivy, an embedded full-text engine.
 
 Dense retrieval blurs exact names, numbers and amounts; BM25 finds them. Tantivy keeps an
-inverted index on disk (in memory for a Chroma server, whose index directory stays unused), so a
+inverted index on disk (with a Chroma server, one per process on the machine running it), so a
 question reads only the postings of its own terms and an ingest rewrites only its own article's
 documents.
 

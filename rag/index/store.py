@@ -17,7 +17,8 @@ lexical index level — in time that does not grow with the archive.
 
 Writers are serialised within a process, and across processes on one embedded index by a lock
 file beside it. On a Chroma server, processes write side by side and learn of each other's
-writes from a change log (`sync`).
+writes from a change log (`sync`); each keeps its own lexical index on its machine's disk and
+brings it level with the registry when it starts (`repair`).
 """
 
 import hashlib
