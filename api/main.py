@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
         app.state.service = service or await run_in_threadpool(RagService.from_settings, settings)
         await run_in_threadpool(app.state.service.ensure_corpus)
         yield
+        if service is None:
+            app.state.service.close()  # the app built it: what it holds goes with the app
 
     app = FastAPI(
         title="News RAG",

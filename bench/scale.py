@@ -62,6 +62,7 @@ def _synthetic(number: int, texts: list[str], dim: int, rng):
 
     from rag.index.sentence_vectors import Sentences
     from rag.index.store import PreparedArticle
+    from rag.ingestion.splitting import passage_id
     from rag.models import Article
     from rag.text import sentence_spans
 
@@ -80,7 +81,7 @@ def _synthetic(number: int, texts: list[str], dim: int, rng):
         }
         vector = rng.standard_normal(dim).astype(np.float32)
         node = TextNode(
-            id_=f"{article.id}:{content_hash[:12]}:{n:04d}",
+            id_=passage_id(article.id, content_hash, n),
             text=text,
             metadata=meta,
             embedding=(vector / np.linalg.norm(vector)).tolist(),

@@ -13,7 +13,8 @@ Before a write touches an article's passages it notes the article in a small jou
 collection); the note goes once the article's passages are exactly its vouched version. So a
 crash can leave disorder only in noted articles, and `repair()` at start settles those alone —
 undoing an ingest stopped before its commit, finishing one stopped after it, bringing the
-lexical index level — in time that does not grow with the archive.
+lexical index level — in time that does not grow with the archive (on a Chroma server, start
+also reads the registry: one record per article).
 
 Writers are serialised within a process, and across processes on one embedded index by a lock
 file beside it. On a Chroma server, processes write side by side and learn of each other's
@@ -39,7 +40,6 @@ from chromadb.api import ClientAPI
 from chromadb.errors import ChromaError
 from filelock import FileLock, Timeout
 from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -47,7 +47,7 @@ from rag.errors import ArticleNotFoundError, IndexUnavailableError
 from rag.index.embedding import VectorModel
 from rag.index.lexical import LexicalIndex
 from rag.index.sentence_vectors import Sentences, SentenceStore
-from rag.ingestion.splitting import PassageSplitter
+from rag.ingestion.splitting import PassageSplitter, held_version
 from rag.models import Article, ArticleDetail, ArticleSummary, IngestResult, IngestStatus
 
 _COSINE = {"hnsw": {"space": "cosine"}}
@@ -66,8 +66,13 @@ SYNC_INTERVAL_S = 0.25  # at most this often, a look for other processes' writes
 CHANGES_WINDOW_S = 60  # change records re-read each look: clocks may differ this much
 CHANGES_KEPT_S = 3600  # change records older than this are deleted
 STALE_NOTE_S = 600  # a journal note this old belongs to a dead writer (no write lasts so long)
+LEVEL_BATCH = 100  # articles whose passages one read brings to the lexical index
 
 log = logging.getLogger(__name__)
+
+
+def _pages(ids: list[str]) -> Iterator[list[str]]:
+    return (ids[start : start + READ_PAGE] for start in range(0, len(ids), READ_PAGE))
 
 
 def _claim_slot(base: Path) -> tuple[Path, FileLock]:
@@ -77,7 +82,8 @@ def _claim_slot(base: Path) -> tuple[Path, FileLock]:
     base.parent.mkdir(parents=True, exist_ok=True)
     number = 0
     while True:
-        lock = FileLock(f"{base}-{number}.lock")
+        # Not thread-local: the service may be built in one thread and closed in another.
+        lock = FileLock(f"{base}-{number}.lock", thread_local=False)
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -174,7 +180,10 @@ class ArticleIndex:
         lexical_dir = folder / f"{collection}_lexical" if folder else None
         self._slot: FileLock | None = None  # held while this process uses that directory
         if self._shared and server_lexical is not None:
-            lexical_dir, self._slot = _claim_slot(server_lexical)
+            try:
+                lexical_dir, self._slot = _claim_slot(server_lexical)
+            except OSError as exc:
+                log.warning("the lexical index is kept in memory and built at each start: %s", exc)
         self.lexical = LexicalIndex(lexical_dir)
 
     def _keep_to_model(self, model: str) -> None:
@@ -292,15 +301,28 @@ class ArticleIndex:
     def _level_lexical(self, article_ids: list[str], vouched: dict[str, str]) -> None:
         """The lexical index to hold each article's vouched version (or nothing)."""
         held = self.lexical.snapshot().versions
-        self.lexical.apply(
-            {
-                article_id: (vouched[article_id], self._version(article_id, vouched[article_id]))
-                if article_id in vouched
-                else None
-                for article_id in article_ids
-                if held.get(article_id) != vouched.get(article_id)
-            }
-        )
+        todo = [a for a in article_ids if held.get(a) != vouched.get(a)]
+        versions = self._versions({a: vouched[a] for a in todo if a in vouched})
+        self.lexical.apply({a: (vouched[a], versions[a]) if a in vouched else None for a in todo})
+
+    def _versions(self, wanted: dict[str, str]) -> dict[str, list[TextNode]]:
+        """The passages of these article versions, in order, LEVEL_BATCH articles per read: a
+        read per article is an HTTP round trip on a server, a read of many is one."""
+        versions: dict[str, list[TextNode]] = {a: [] for a in wanted}
+        articles = sorted(wanted)
+        for start in range(0, len(articles), LEVEL_BATCH):
+            batch = articles[start : start + LEVEL_BATCH]
+            found = self._passages.get(
+                where={"article_id": {"$in": batch}}, include=["documents", "metadatas"]
+            )
+            for id_, text, meta in zip(
+                found["ids"], found["documents"], found["metadatas"], strict=True
+            ):
+                if held_version(id_, wanted):
+                    versions[meta["article_id"]].append(metadata_dict_to_node(meta, text=text))
+        for nodes in versions.values():
+            nodes.sort(key=lambda node: node.metadata["start"])
+        return versions
 
     def _settle(self, article_ids: list[str]) -> int:
         """Leave each article with its vouched passages only, lexically too; drop its note.
@@ -484,14 +506,18 @@ class ArticleIndex:
         every article into an empty lexical index, only what changed into a kept one."""
         held = self.lexical.snapshot().versions
         vouched = self.vouched_hashes()
+        # Pages read while another process deletes can skip a record: what looks gone is
+        # read again by id before it is removed.
+        for gone in _pages(sorted(held.keys() - vouched.keys())):
+            vouched |= self._vouched(gone)
         changed = sorted(a for a in held.keys() | vouched.keys() if held.get(a) != vouched.get(a))
         log.info(
             "levelling the lexical index: %d of %d articles to re-index",
             len(changed),
             len(vouched),
         )
-        for start in range(0, len(changed), READ_PAGE):
-            self._level_lexical(changed[start : start + READ_PAGE], vouched)
+        for page in _pages(changed):
+            self._level_lexical(page, vouched)
 
     def summaries(self) -> list[ArticleSummary]:
         return sorted(
@@ -509,24 +535,11 @@ class ArticleIndex:
             raise ArticleNotFoundError(article_id)
         return ArticleDetail(id=article_id, text=found["documents"][0], **found["metadatas"][0])
 
-    def _version(self, article_id: str, content_hash: str) -> list[TextNode]:
-        filters = MetadataFilters(
-            filters=[
-                MetadataFilter(key="article_id", value=article_id),
-                MetadataFilter(key="content_hash", value=content_hash),
-            ]
-        )
-        nodes = self.vector_store.get_nodes(node_ids=None, filters=filters)
-        return sorted(nodes, key=lambda node: node.metadata["start"])
-
     def all_passages(self) -> list[TextNode]:
         """Every vouched passage, article by article (for checks and exports, never on a
         question's path)."""
-        return [
-            node
-            for article_id, content_hash in sorted(self.vouched_hashes().items())
-            for node in self._version(article_id, content_hash)
-        ]
+        versions = self._versions(self.vouched_hashes())
+        return [node for article_id in sorted(versions) for node in versions[article_id]]
 
     def sentence_vectors(self, passage_ids: list[str]) -> dict[str, Sentences]:
         return self.sentences.get(passage_ids)

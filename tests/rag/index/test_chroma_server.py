@@ -16,7 +16,9 @@ import chromadb
 import httpx
 import pytest
 from chromadb.config import Settings as ChromaSettings
+from fastapi.testclient import TestClient
 
+from api.main import create_app
 from rag.config import DEFAULT_ARTICLES_DIR
 from rag.models import ArticleCreate, IngestStatus
 from rag.service import RagService
@@ -339,3 +341,46 @@ def test_a_restarted_process_reindexes_only_what_others_changed_meanwhile(
     assert sorted(p.name for p in kept.iterdir() if p.suffix != ".lock") == [
         f"restarts_lexical_{HOST}_{chroma_port}-0"
     ]
+
+
+def _restart_service(chroma_port: int, index_dir: Path) -> RagService:
+    return RagService.from_settings(
+        make_settings(index_dir, chroma_host=HOST, chroma_port=chroma_port, collection="kept")
+    )
+
+
+def test_an_article_a_registry_read_skipped_is_not_dropped(
+    chroma_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rag = _restart_service(chroma_port, tmp_path)
+    text = "The Tessaly ferry sailed at dawn with forty passengers aboard."
+    rag.add_article(ArticleCreate(id="ferry", title="Ferry", text=text))
+    held = dict(rag.index.lexical.snapshot().versions)
+    # Registry pages read while another process deletes can skip a record.
+    monkeypatch.setattr(rag.index, "vouched_hashes", lambda: {})
+    rag.index.repair()
+    assert rag.index.lexical.snapshot().versions == held
+    assert rag.ask("How many passengers sailed on the Tessaly ferry?").answered
+
+
+def test_an_app_gives_up_its_lexical_index_when_it_stops(chroma_port: int, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, chroma_host=HOST, chroma_port=chroma_port, collection="kept")
+    for _ in range(2):
+        with TestClient(create_app(settings)) as client:
+            assert client.get("/readyz").status_code in (200, 503)
+    # The second app took up the directory the first one left, rather than a new one.
+    assert {p.name for p in tmp_path.iterdir() if p.suffix != ".lock"} == {
+        f"kept_lexical_{HOST}_{chroma_port}-0"
+    }
+
+
+def test_an_unwritable_index_dir_keeps_the_lexical_index_in_memory(
+    chroma_port: int, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    rag = _restart_service(chroma_port, not_a_folder)
+    assert "the lexical index is kept in memory" in caplog.text
+    text = "The Marrow lighthouse keeper logged nine storms in March."
+    rag.add_article(ArticleCreate(id="lighthouse", title="Lighthouse", text=text))
+    assert rag.ask("How many storms did the Marrow lighthouse keeper log?").answered

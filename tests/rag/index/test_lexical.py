@@ -61,7 +61,7 @@ def test_an_update_replaces_one_article_and_survives_reopening(tmp_path: Path) -
 
 
 def test_vocabulary_answers_from_the_term_dictionary() -> None:
-    index = LexicalIndex(None)  # in memory, as with a Chroma server
+    index = LexicalIndex(None)  # in memory
     index.apply({"k": _article("k", "v1", "South Korea's exports rose.")})
     vocabulary = index.snapshot().vocabulary
     assert "korea" in vocabulary and "exports" in vocabulary and "k" in vocabulary  # title
