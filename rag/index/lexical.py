@@ -13,6 +13,7 @@ counts). Questions read a `LexicalSnapshot`
 
 import json
 import os
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -45,6 +46,9 @@ _STEMS = (
 # Writer memory: the engine's minimum is 15 MB; one article's passages fit many times over.
 _WRITER_HEAP = 50_000_000
 _STATE_FILE = "state.json"
+# What the schema, analyzers and state file are: an index of another format (or of none, made
+# before formats were recorded) is removed when opened, and the owner builds it again.
+FORMAT = 1
 _MAX_PASSAGES = 100_000  # more than any article has
 PREFIX = 5  # letters shared with a known word that make a word known ('Korean' ~ 'Korea')
 
@@ -182,7 +186,7 @@ class LexicalIndex:
         self._schema = _schema()
         self._path = path
         if path is not None:
-            path.mkdir(parents=True, exist_ok=True)
+            _keep_only_current(path)
         self._index = tantivy.Index(self._schema, path=str(path) if path else None)
         self._index.register_tokenizer("words", _WORDS)
         self._index.register_tokenizer("stems", _STEMS)
@@ -246,11 +250,29 @@ class LexicalIndex:
             self._snapshot = self._snapshot_of(state)
 
     def _save_state(self, state: "_State") -> None:
-        if self._path is None:
-            return
-        temporary = self._path / f"{_STATE_FILE}.tmp"
-        temporary.write_text(json.dumps({"versions": state.versions, "prefixes": state.prefixes}))
-        os.replace(temporary, self._path / _STATE_FILE)
+        if self._path is not None:
+            _write_state(self._path, state)
+
+
+def _keep_only_current(path: Path) -> None:
+    """An index folder ready to open: its index is of the current format, or it is new. An
+    index without a state file (made before formats were recorded) is removed too: what it
+    holds is unknown."""
+    saved = path / _STATE_FILE
+    if saved.exists() and json.loads(saved.read_text()).get("format") == FORMAT:
+        return
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    _write_state(path, _State({}, Counter()))
+
+
+def _write_state(path: Path, state: "_State") -> None:
+    temporary = path / f"{_STATE_FILE}.tmp"
+    temporary.write_text(
+        json.dumps({"format": FORMAT, "versions": state.versions, "prefixes": state.prefixes})
+    )
+    os.replace(temporary, path / _STATE_FILE)
 
 
 @dataclass(frozen=True)

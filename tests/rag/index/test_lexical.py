@@ -1,6 +1,7 @@
 """The lexical index (tantivy): BM25 from the question's postings, per-article updates, the
 corpus vocabulary from the term dictionary, and recovery when it lags the registry."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from llama_index.core.schema import TextNode
 
 from rag.answering.evidence import assess
-from rag.index.lexical import LexicalIndex
+from rag.index.lexical import FORMAT, LexicalIndex
 from rag.models import Article
 from rag.service import RagService
 from tests.conftest import make_settings
@@ -93,3 +94,16 @@ def test_a_lexical_index_behind_the_registry_is_brought_level_at_start(tmp_path:
     assert "zorblax" in restarted.retriever.vocabulary
     answer = restarted.ask("Where does the Zorblax turbine feed homes?")
     assert answer.answered and answer.citations[0].article_id == "power"
+
+
+def test_an_index_of_another_format_is_removed_to_be_built_again(tmp_path: Path) -> None:
+    index = LexicalIndex(tmp_path / "lexical")
+    index.apply({"a": _article("a", "v1", "Zorblax reactor.")})
+    assert LexicalIndex(tmp_path / "lexical").snapshot().versions == {"a": "v1"}  # kept
+    saved = tmp_path / "lexical" / "state.json"
+    state = json.loads(saved.read_text())
+    saved.write_text(json.dumps({**state, "format": FORMAT - 1}))  # an older release's
+    reopened = LexicalIndex(tmp_path / "lexical")
+    assert reopened.snapshot().versions == {} and _ids(reopened, "zorblax") == []
+    reopened.apply({"a": _article("a", "v1", "Zorblax reactor.")})
+    assert _ids(reopened, "zorblax") == ["a:v1:0000"]
