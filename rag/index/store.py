@@ -71,8 +71,8 @@ LEVEL_BATCH = 100  # articles whose passages one read brings to the lexical inde
 log = logging.getLogger(__name__)
 
 
-def _pages(ids: list[str]) -> Iterator[list[str]]:
-    return (ids[start : start + READ_PAGE] for start in range(0, len(ids), READ_PAGE))
+def _pages(ids: list[str], size: int = READ_PAGE) -> Iterator[list[str]]:
+    return (ids[start : start + size] for start in range(0, len(ids), size))
 
 
 def _claim_slot(base: Path) -> tuple[Path, FileLock]:
@@ -309,9 +309,7 @@ class ArticleIndex:
         """The passages of these article versions, in order, LEVEL_BATCH articles per read: a
         read per article is an HTTP round trip on a server, a read of many is one."""
         versions: dict[str, list[TextNode]] = {a: [] for a in wanted}
-        articles = sorted(wanted)
-        for start in range(0, len(articles), LEVEL_BATCH):
-            batch = articles[start : start + LEVEL_BATCH]
+        for batch in _pages(sorted(wanted), LEVEL_BATCH):
             found = self._passages.get(
                 where={"article_id": {"$in": batch}}, include=["documents", "metadatas"]
             )
