@@ -19,9 +19,11 @@ import numpy as np
 from rag.answering.citing import cite, without_marker_syntax
 from rag.answering.support import (
     Need,
+    attributes_speech,
     fact_strength,
     holds_fact,
     missing_names,
+    names_attribute,
     need,
     question_parts,
     relation_overlap,
@@ -172,7 +174,13 @@ class ExtractiveAnswerer:
             unit.meaning >= _RELATION_BY_MEANING for unit in chosen
         )
         quotes = "\n".join(unit.text for unit in chosen)
-        return not missing_names(asked, evidence) and holds_fact(asked, quotes) and related
+        return (
+            not missing_names(asked, evidence)
+            and holds_fact(asked, quotes)
+            and names_attribute(asked, quotes)
+            and any(attributes_speech(asked, unit.text) for unit in chosen)
+            and related
+        )
 
     def answer(
         self, question: str, question_vector: list[float], passages: list[RetrievedPassage]

@@ -92,7 +92,8 @@ _PLACES = r"town|city|country|state|region|village|county|province|nation|island
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
-                                   r"age|cost|size|total)\b", re.I)),
+                                   r"age|cost|size|total)\b|\bwhat (did|does|do|will|would) "
+                                   r"[\w\s'’.-]{1,60}? cost\b", re.I)),
     (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|are|were|led|leads|said)\b"
                                    rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
@@ -154,3 +155,83 @@ def names(question: str) -> list[str]:
     found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
     unique = list(dict.fromkeys(found))
     return [t for t in unique if not any(t != other and t in other for other in unique)]
+
+
+# Auxiliaries and the like that follow 'how much' without naming what is measured.
+_NOT_MEASURED = (
+    r"did|does|do|is|was|are|were|has|had|have|will|would|could|can|should|of|more|less"
+    r"|money|cash|time|longer|further|higher|lower|bigger|larger|smaller"
+)
+# 'How much ransom...', 'What was Home Depot's total revenue in...', 'Who is the captain of...'.
+_ATTRIBUTE = (
+    re.compile(
+        rf"\bhow much (?!(?:{_NOT_MEASURED})\b)((?:[a-z][\w-]* ){{0,2}}?[a-z][\w-]*)"
+        r"(?= (?:did|does|do|is|was|are|were|has|had|have|will|would|could|can)\b)",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*(?:what|who) (?:is|was|are|were|will be|would be)"
+        r" (?:the|an?|[\w&.-]+(?: [\w&.-]+)?['’]s)((?: [a-z][\w-]*){1,3}?)"
+        r"(?= (?:of|for|in|on|at|from|behind|that|with|when|to)\b| ?\?)",
+        re.I,
+    ),
+)
+# Words after the attribute that describe it: 'the total investment planned for'.
+_PARTICIPLE = re.compile(r"(?:ed|en)$")
+# What any fact answers, so no word of it need be in the evidence: 'What is the name of...'.
+_ANY_FACT = frozenset(
+    [
+        "name",
+        "names",
+        "kind",
+        "type",
+        "sort",
+        "one",
+        "ones",
+        "thing",
+        "things",
+        "way",
+        "reason",
+        "number",
+        "amount",
+        "figure",
+        "total",
+        "sum",
+        "equivalent",
+        "result",
+        "outcome",
+    ]
+)
+
+
+# 'Which judge...?', 'Which Austrian minister...?': the role the person asked for holds.
+_ROLE_ASKED = re.compile(
+    rf"\b(?:which|what)(?:\s+(?!(?:did|does|do|is|was|are|were|has|had|have|will|would)\b)"
+    rf"[\w-]+){{0,2}}?\s+({ROLES})s?\b",
+    re.I,
+)
+# Roles too broad to be named in the evidence: a 'business leader' is called a chairman.
+_BROAD_ROLES = frozenset(
+    ["person", "people", "leader", "executive", "official", "politician", "billionaire"]
+)
+
+
+def attribute(question: str) -> str | None:
+    """The noun naming the fact asked for, where the question names it: a quote that does not
+    name a revenue does not state 'Home Depot's revenue', however close it comes, and one that
+    names no judge does not say which judge sentenced someone."""
+    question = _OPENING_CLAUSE.sub("", question)
+    role = _ROLE_ASKED.search(question)
+    if role:
+        word = role.group(1).lower()
+        return None if word in _BROAD_ROLES else word
+    for pattern in _ATTRIBUTE:
+        match = pattern.search(question)
+        if not match:
+            continue
+        run = match.group(1).split()
+        while len(run) > 1 and _PARTICIPLE.search(run[-1]):
+            run.pop()
+        word = run[-1].lower()
+        return None if word in _ANY_FACT else word
+    return None

@@ -19,6 +19,7 @@ from rag.answering.question import (
     ROLES,
     AnswerType,
     answer_type,
+    attribute,
     names,
 )
 from rag.text import content_stems
@@ -29,7 +30,7 @@ _CALENDAR = rf"(?:{_MONTHS}|{_WEEKDAYS})\b"
 _DAY = (
     rf"\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b"
 )
 _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
@@ -42,6 +43,20 @@ _COUNT = re.compile(
 )
 # How fully another amount answers 'how many X' when no count of X is found.
 _OTHER_COUNT = 0.5
+# An amount of money: a currency's sign or name, or the magnitudes news gives money in.
+_MONEY = re.compile(
+    r"[$€£¥₩]\s?\d|\d[\d,.]*\s?(?:(?:billion|million|trillion|thousand|bn|m)\s?)?"
+    r"(?:dollars|euros|pounds|won|yen|yuan|rupees|francs|cents)\b",
+    re.IGNORECASE,
+)
+# Words that make 'how much' ask for money: a count of processor cores does not say what a
+# run cost.
+_MONEY_WORDS = re.compile(
+    r"\b(?:cost|costs|costing|pay|paid|pays|spend|spent|spends|earn|earned|earns|raise|raised"
+    r"|invest|invested|worth|price|priced|budget|revenue|salary|fee|fees|fine|fined|ransom"
+    r"|sell for|sold for|charge|charged|valued|valuation)\b",
+    re.IGNORECASE,
+)
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -100,7 +115,15 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             0.7,
         ),
         (
-            re.compile(r"\b(?:yesterday|today|tomorrow|last|next|ago|earlier|later|since|until)\b"),
+            # A time told relative to the story's: 'last week', 'two years ago', 'tomorrow'.
+            re.compile(
+                r"\b(?:yesterday|today|tonight|tomorrow)\b"
+                r"|\b(?:last|next|this|earlier this|later this) (?:week|weekend|month|year|season"
+                r"|spring|summer|fall|autumn|winter|morning|afternoon|evening|night|decade)\b"
+                r"|\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few)"
+                r" (?:days?|weeks?|months?|years?|decades?) (?:ago|earlier|later)\b",
+                re.IGNORECASE,
+            ),
             0.4,
         ),
     ],
@@ -148,6 +171,14 @@ _GENERIC = content_stems(
 )
 
 
+_ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
+_SPEAKER = re.compile(
+    r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"
+    r"|think|claim|argue|warn|add|mean|reply|respond|answer|react)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Need:
     """What a question asks for."""
@@ -156,6 +187,26 @@ class Need:
     names: tuple[str, ...]
     kind: AnswerType
     relation: frozenset[str]
+    attribute: str | None = None
+
+    @cached_property
+    def speakers(self) -> tuple[str, ...]:
+        """Who is asked to have said something: 'Djokovic' of 'What did Novak Djokovic say
+        about the format?'."""
+        match = _SPEAKER.search(self.question) if self.kind is AnswerType.statement else None
+        if not match:
+            return ()
+        return tuple(n for n in self.names if n in match.group(1) or match.group(1) in n)
+
+    @cached_property
+    def money(self) -> bool:
+        """'How much did it cost?' asks for money; 'Over how many years was it invested?' does
+        not."""
+        return (
+            self.kind is AnswerType.amount
+            and self.counted is None
+            and bool(_MONEY_WORDS.search(self.question))
+        )
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -226,8 +277,8 @@ def _country_prefixes() -> frozenset[str]:
     (ISO 3166)."""
     found = set()
     for country in pycountry.countries:
-        for attribute in ("name", "official_name", "common_name"):
-            for word in re.findall(r"[a-z]{4,}", getattr(country, attribute, "").lower()):
+        for field in ("name", "official_name", "common_name"):
+            for word in re.findall(r"[a-z]{4,}", getattr(country, field, "").lower()):
                 found |= {word[:3], word[:4]}
     return frozenset(found)
 
@@ -278,7 +329,9 @@ def need(question: str) -> Need:
     asked = tuple(dict.fromkeys(filter(None, map(_required, names(question)))))
     name_stems = content_stems(" ".join(asked))
     relation = content_stems(question) - name_stems - _GENERIC
-    return Need(question, asked, answer_type(question), relation)
+    named = attribute(question)
+    stem = next(iter(content_stems(named)), None) if named else None
+    return Need(question, asked, answer_type(question), relation, stem)
 
 
 _JOINED = re.compile(r"[\s‐‑–-]+")
@@ -337,6 +390,10 @@ def fact_strength(asked: Need, text: str) -> float:
         if any(asked.counted in found for found in counts):
             return 1.0
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
+    if asked.money:
+        kinds = [(_MONEY, 1.0)]
+    elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
+        kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
@@ -352,6 +409,41 @@ def fact_strength(asked: Need, text: str) -> float:
 
 def holds_fact(asked: Need, text: str) -> bool:
     return fact_strength(asked, text) > 0
+
+
+# How many first letters of a stem a word family shares: 'prosecut' of 'prosecutor'.
+_FAMILY = 7
+# Roles news names in more than one way.
+_SAME_ROLE = [
+    content_stems(words)
+    for words in (
+        "chief ceo head boss",
+        "spokesman spokeswoman spokesperson",
+        "lawyer attorney counsel",
+        "founder cofounder",
+        "reporter journalist correspondent writer",
+    )
+]
+
+
+def names_attribute(asked: Need, text: str) -> bool:
+    """The text names the fact asked for ('revenue' of 'What was X's revenue?', 'judge' of
+    'Which judge...?'), where the question names one."""
+    if asked.attribute is None:
+        return True
+    same = next((group for group in _SAME_ROLE if asked.attribute in group), {asked.attribute})
+    # One stem of a word family is enough: 'prosecution' names a 'prosecutor'.
+    heads = tuple(word[:_FAMILY] for word in same)
+    return any(stem.startswith(heads) for stem in content_stems(text))
+
+
+def attributes_speech(asked: Need, text: str) -> bool:
+    """Text that quotes someone names who is asked about in it: Nadal's words are not what
+    Djokovic said."""
+    if not asked.speakers:
+        return True
+    spoken = any(pattern.search(text) for pattern, _ in _FACTS[AnswerType.statement])
+    return spoken and all(_name_in(name, text) for name in asked.speakers)
 
 
 def relation_overlap(asked: Need, text: str) -> float:
