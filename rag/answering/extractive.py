@@ -23,7 +23,6 @@ from rag.answering.support import (
     fact_strength,
     holds_fact,
     missing_names,
-    names_attribute,
     need,
     question_parts,
     relation_overlap,
@@ -177,7 +176,6 @@ class ExtractiveAnswerer:
         return (
             not missing_names(asked, evidence)
             and holds_fact(asked, quotes)
-            and names_attribute(asked, quotes)
             and any(attributes_speech(asked, unit.text) for unit in chosen)
             and related
         )
