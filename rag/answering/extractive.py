@@ -92,6 +92,13 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+def _by_article(units: list[_Unit]) -> list[list[_Unit]]:
+    grouped: dict[str, list[_Unit]] = {}
+    for unit in units:
+        grouped.setdefault(unit.meta["article_id"], []).append(unit)
+    return list(grouped.values())
+
+
 class ExtractiveAnswerer:
     @staticmethod
     def _units(passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
@@ -166,18 +173,28 @@ class ExtractiveAnswerer:
         return chosen
 
     @staticmethod
-    def _states_it(chosen: list[_Unit], asked: Need) -> bool:
-        """The quotes together name what is asked about, hold the fact and the relation."""
-        evidence = "\n".join(unit.subject for unit in chosen)
-        related = relation_overlap(asked, evidence) > 0 or any(
-            unit.meaning >= _RELATION_BY_MEANING for unit in chosen
+    def _related(units: list[_Unit], asked: Need) -> bool:
+        evidence = "\n".join(unit.subject for unit in units)
+        return relation_overlap(asked, evidence) > 0 or any(
+            unit.meaning >= _RELATION_BY_MEANING for unit in units
         )
-        quotes = "\n".join(unit.text for unit in chosen)
+
+    @classmethod
+    def _states_it(cls, chosen: list[_Unit], asked: Need) -> bool:
+        """The quotes together name what is asked about, and one article's quotes hold the
+        fact and the relation for something the question names: a count from one story does
+        not answer for a company another story only mentions."""
+        grounded = any(
+            holds_fact(asked, "\n".join(unit.text for unit in quotes))
+            and cls._related(quotes, asked)
+            and len(missing_names(asked, "\n".join(unit.subject for unit in quotes)))
+            < max(len(asked.names), 1)
+            for quotes in _by_article(chosen)
+        )
         return (
-            not missing_names(asked, evidence)
-            and holds_fact(asked, quotes)
+            grounded
+            and not missing_names(asked, "\n".join(unit.subject for unit in chosen))
             and any(attributes_speech(asked, unit.text) for unit in chosen)
-            and related
         )
 
     def answer(
