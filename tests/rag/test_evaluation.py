@@ -62,7 +62,7 @@ FLOORS = {
         "mrr": 0.84,
         "answer_key_recall": 0.89,
         "citation_precision": 0.96,
-        "abstention": 0.80,
+        "abstention": 0.95,
     },
     "out-of-domain": {
         "passage_hit_at_k": 0.97,
@@ -70,7 +70,7 @@ FLOORS = {
         "mrr": 0.77,
         "answer_key_recall": 0.73,
         "citation_precision": 0.97,
-        "abstention": 0.40,
+        "abstention": 0.50,
     },
 }
 CEILINGS = {"in-domain": {"false_abstention": 0.05}, "out-of-domain": {"false_abstention": 0.05}}

@@ -90,3 +90,29 @@ def test_a_runner_up_must_share_a_word_with_the_question() -> None:
         question, EMBED.get_query_embedding(question), [kiosk]
     )
     assert [c.text for c in citations] == ["The harbour authority launched the Tern3 in May."]
+
+
+def test_a_count_from_one_story_does_not_answer_for_a_name_another_only_mentions() -> None:
+    layoffs = passage(
+        "layoffs",
+        "A start-up cuts back",
+        "The start-up is expected to lay off 2,400 employees this week as losses grow.",
+    )
+    retail = passage(
+        "retail",
+        "Retail stocks slide",
+        "Shares of Lowe's slid on Tuesday after the report was published.",
+    )
+    question = "How many employees did Lowe's lay off?"
+    assert ExtractiveAnswerer().answer(
+        question, EMBED.get_query_embedding(question), [layoffs, retail]
+    ) == ("", [])
+    # The same two sentences in one story: the count is that story's, and Lowe's is its subject.
+    story = passage(
+        "lowes",
+        "Lowe's cuts jobs",
+        "Shares of Lowe's slid on Tuesday after the report was published. "
+        "The retailer is expected to lay off 2,400 employees this week as losses grow.",
+    )
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    assert "2,400 employees" in text

@@ -4,7 +4,13 @@ and the documentation's own example questions asked of the real service."""
 import pytest
 
 from rag.answering.question import AnswerType, answer_type
-from rag.answering.support import fact_strength, missing_names, need, question_parts
+from rag.answering.support import (
+    attributes_speech,
+    fact_strength,
+    missing_names,
+    need,
+    question_parts,
+)
 from rag.index.lexical import _query_stems
 from rag.service import RagService
 from rag.text import content_stems, leans_back, quotable
@@ -138,3 +144,37 @@ def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
 def test_a_name_and_its_number_match_written_together_or_apart() -> None:
     assert content_stems("Grok2") <= content_stems("What is Grok 2?")
     assert content_stems("the iPhone 15") & content_stems("iPhone15 sales")
+
+
+def test_what_something_cost_is_answered_by_money_not_by_another_figure() -> None:
+    asked = need("How much did it cost to run the simulation on the supercomputer?")
+    assert fact_strength(asked, "It used 16,000 cores and modelled 230 million light-years.") == 0
+    assert fact_strength(asked, "The run cost €1.2 million in electricity.") == 1
+    assert fact_strength(asked, "The run cost 1.2 million euros in electricity.") == 1
+    assert answer_type("What will the site cost per megawatt?") is AnswerType.amount
+    # 'How many years' counts years even when the question speaks of money.
+    assert not need("Over how many years will the money be invested?").money
+
+
+def test_on_what_date_wants_a_day_not_a_month() -> None:
+    asked = need("On what date did the jury deliver its verdict?")
+    assert fact_strength(asked, "In November last year, Musk filed a lawsuit.") == 0
+    assert fact_strength(asked, "The jury returned its verdict on Nov. 9.") == 1
+    assert fact_strength(asked, "The jury returned its verdict on the 9th.") == 1
+    assert fact_strength(need("When was the verdict?"), "It came in November.") > 0
+
+
+def test_a_relative_time_answers_when_a_bare_since_does_not() -> None:
+    asked = need("When will the researchers publish the data?")
+    assert fact_strength(asked, "They plan to publish the data next year.") > 0
+    assert fact_strength(asked, "The data were collected two weeks ago.") > 0
+    assert fact_strength(asked, "The universe has evolved since the Big Bang.") == 0
+
+
+def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
+    asked = need("What did Novak Djokovic say about the new Davis Cup format?")
+    assert asked.speakers == ("Novak Djokovic",)
+    assert not attributes_speech(asked, '"The format is very hard," Nadal said.')
+    assert not attributes_speech(asked, "Djokovic will make his first appearance on Wednesday.")
+    assert attributes_speech(asked, '"The format is very hard," Djokovic said.')
+    assert attributes_speech(need("Who won the match?"), "Spain won the match.")
