@@ -26,6 +26,7 @@ from rag.answering.support import (
     need,
     question_parts,
     relation_overlap,
+    shares_relation,
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
@@ -175,7 +176,7 @@ class ExtractiveAnswerer:
     @staticmethod
     def _related(units: list[_Unit], asked: Need) -> bool:
         evidence = "\n".join(unit.subject for unit in units)
-        return relation_overlap(asked, evidence) > 0 or any(
+        return shares_relation(asked, evidence) or any(
             unit.meaning >= _RELATION_BY_MEANING for unit in units
         )
 

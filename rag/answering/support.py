@@ -384,6 +384,8 @@ def fact_strength(asked: Need, text: str) -> float:
         counts = (content_stems(m.group(1)) for m in _COUNT.finditer(text))
         if any(asked.counted in found for found in counts):
             return 1.0
+        if asked.counted in content_stems(text):
+            return 0.0  # it speaks of votes without counting them: its number counts else
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.money:
         kinds = [(_MONEY, 1.0)]
@@ -413,6 +415,20 @@ def attributes_speech(asked: Need, text: str) -> bool:
         return True
     spoken = any(pattern.search(text) for pattern, _ in _FACTS[AnswerType.statement])
     return spoken and all(_name_in(name, text) for name in asked.speakers)
+
+
+# How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
+_MARKED_REASON = 0.5
+
+
+def shares_relation(asked: Need, text: str) -> bool:
+    """The text uses one of the question's relation words; two for a reason given without a
+    causal word, which is only a reason if it speaks of the very event asked about."""
+    if not asked.relation:
+        return True
+    shared = len(asked.relation & content_stems(text))
+    unmarked = asked.kind is AnswerType.reason and fact_strength(asked, text) < _MARKED_REASON
+    return shared >= (min(2, len(asked.relation)) if unmarked else 1)
 
 
 def relation_overlap(asked: Need, text: str) -> float:

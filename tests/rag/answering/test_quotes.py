@@ -10,6 +10,7 @@ from rag.answering.support import (
     missing_names,
     need,
     question_parts,
+    shares_relation,
 )
 from rag.index.lexical import _query_stems
 from rag.service import RagService
@@ -178,3 +179,18 @@ def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
     assert not attributes_speech(asked, "Djokovic will make his first appearance on Wednesday.")
     assert attributes_speech(asked, '"The format is very hard," Djokovic said.')
     assert attributes_speech(need("Who won the match?"), "Spain won the match.")
+
+
+def test_a_text_that_names_what_is_counted_without_counting_it_holds_no_count() -> None:
+    asked = need("How many votes did Patrick receive when he was first elected?")
+    assert fact_strength(asked, "Patrick received 1.2 million votes that year.") == 1
+    assert fact_strength(asked, "Patrick won in a landslide, by 20 points.") > 0  # in part
+    assert fact_strength(asked, "With the first votes 100 days away, Patrick campaigned.") == 0
+
+
+def test_a_reason_without_a_causal_word_must_speak_of_the_event_asked_about() -> None:
+    asked = need("Why did McAleenan step down as acting Homeland Security chief?")
+    letter = "In a letter to McAleenan, the acting director, doctors offered flu shots."
+    assert not shares_relation(asked, letter)
+    assert shares_relation(asked, "McAleenan stepped down as acting chief to join a company.")
+    assert shares_relation(asked, "He was acting chief until he quit because of a dispute.")
