@@ -6,7 +6,7 @@ or whose best passage is barely related, is declined before any answer is writte
 
 from dataclasses import dataclass
 
-from rag.answering.question import COUNTED, key_terms, names
+from rag.answering.question import counted, key_terms, names
 from rag.index.lexical import Vocabulary
 from rag.retrieval import RetrievedPassage
 from rag.text import words
@@ -28,7 +28,7 @@ def assess(
 ) -> Evidence:
     if not passages:
         return Evidence(False, "no passage was retrieved")
-    terms = key_terms(question) + COUNTED.findall(question)
+    terms = key_terms(question) + [noun for noun in [counted(question)] if noun]
     missing = [term for term in terms if not all(_known(w, vocabulary) for w in words(term))]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")

@@ -12,8 +12,11 @@ _KEY_TERM = re.compile(
     r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
-# The thing counted in 'how many X': if the corpus never names X, it cannot count it.
-COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many ([a-z][\w-]*(?:\s+[\w-]+){0,4})", re.IGNORECASE)
+_AUXILIARY = re.compile(
+    r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|might|must)$",
+    re.IGNORECASE,
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
@@ -155,3 +158,15 @@ def names(question: str) -> list[str]:
     found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
     unique = list(dict.fromkeys(found))
     return [t for t in unique if not any(t != other and t in other for other in unique)]
+
+
+def counted(question: str) -> str | None:
+    """What 'how many' counts: the noun before the verb ('doses' of 'How many flu vaccine doses
+    did...'), else the word after 'how many' ('people' of 'How many people watched?'). If the
+    corpus never names it, it cannot count it."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return None
+    phrase = match.group(1).split()
+    verb = next((i for i, word in enumerate(phrase) if _AUXILIARY.match(word)), 0)
+    return phrase[max(verb - 1, 0)]

@@ -14,11 +14,11 @@ from functools import cache, cached_property, lru_cache
 import pycountry
 
 from rag.answering.question import (
-    COUNTED,
     INNER_CAPITAL,
     ROLES,
     AnswerType,
     answer_type,
+    counted,
     names,
 )
 from rag.text import content_stems
@@ -85,8 +85,9 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            # One word after the role that names it: 'its investor, Amazon', 'CEO Nadella'.
-            re.compile(rf"\b(?i:{ROLES})s?,?\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+"),
+            # The name after the role that names it: 'its investor, Amazon', 'CEO Nadella'
+            # ('co-founder Julian Assange' is the person asked about, by surname).
+            re.compile(rf"\b(?i:{ROLES})s?,?\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
             1.0,
         ),
         (
@@ -165,7 +166,8 @@ _GENERIC = content_stems(
     "according article articles report reported say said says tell told mention mentioned reply "
     "respond answer react "
     "describe described happen happened thing things people one ones new also kind type "
-    "name named give given number amount total year month week day time last next ago"
+    "name named give given number amount total year month week day time last next ago "
+    "two three four five six seven eight nine ten"  # counts the question gives, as figures
 )
 
 
@@ -212,8 +214,8 @@ class Need:
     @cached_property
     def counted(self) -> str | None:
         """What 'how many' counts ('years' of 'Over how many years...?'), as a stem."""
-        match = COUNTED.search(self.question)
-        return next(iter(content_stems(match.group(1))), None) if match else None
+        noun = counted(self.question)
+        return next(iter(content_stems(noun)), None) if noun else None
 
 
 # Last words that name no one in particular: 'Stargate Project' is known by 'Stargate'.

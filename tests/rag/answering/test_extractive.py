@@ -116,3 +116,20 @@ def test_a_count_from_one_story_does_not_answer_for_a_name_another_only_mentions
     )
     text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
     assert "2,400 employees" in text
+
+
+def test_a_relation_word_few_sentences_use_outweighs_one_most_use() -> None:
+    """Meaning ties (MockEmbedding) and each sentence holds a place and shares one relation
+    word: the one sharing 'professors', which only it uses, is quoted over one sharing
+    'hostages', which every other sentence uses too."""
+    story = passage(
+        "hostages",
+        "Hostages freed",
+        "The hostages were held in Afghanistan for three years. "
+        "The hostages were flown out of Zabul by helicopter. "
+        "The hostages met their families in Germany on Friday. "
+        "Both men were professors at the American University of Kabul before their capture.",
+    )
+    question = "Where did the freed hostages teach as professors?"
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    assert text.startswith("Both men were professors at the American University of Kabul")

@@ -3,7 +3,7 @@ and the documentation's own example questions asked of the real service."""
 
 import pytest
 
-from rag.answering.question import AnswerType, answer_type
+from rag.answering.question import AnswerType, answer_type, counted
 from rag.answering.support import (
     attributes_speech,
     fact_strength,
@@ -194,3 +194,26 @@ def test_a_reason_without_a_causal_word_must_speak_of_the_event_asked_about() ->
     assert not shares_relation(asked, letter)
     assert shares_relation(asked, "McAleenan stepped down as acting chief to join a company.")
     assert shares_relation(asked, "He was acting chief until he quit because of a dispute.")
+
+
+def test_how_many_counts_the_noun_before_the_verb() -> None:
+    assert counted("How many flu vaccine doses did the doctors offer?") == "doses"
+    assert counted("How many people watched the debate?") == "people"
+    assert counted("Musk plans to grow it to how many GPUs?") == "GPUs"
+    asked = need("How many flu vaccine doses did the doctors offer?")
+    # A count of flu seasons is not a count of doses.
+    assert fact_strength(asked, "Three children died in the 2018 flu season.") < 1
+    assert fact_strength(asked, "They would provide 100 doses of the vaccine.") == 1
+
+
+def test_the_person_asked_about_is_not_the_answer_after_a_role_either() -> None:
+    asked = need("Which Swedish prosecutor dropped the Assange investigation?")
+    asked_about = "Sweden dropped its case against WikiLeaks co-founder Julian Assange."
+    assert fact_strength(asked, asked_about) < 1  # a role word alone, no other name
+    assert fact_strength(asked, "Deputy chief prosecutor Eva-Marie Persson dropped it.") == 1
+
+
+def test_a_count_the_question_gives_is_not_a_relation_word() -> None:
+    assert need("Where did the two freed hostages work as professors?").relation == frozenset(
+        content_stems("freed hostages work professors")
+    )
