@@ -289,13 +289,26 @@ def _nationality(word: str) -> bool:
     return bool(match) and match.group(1)[:4].lower() in _country_prefixes()
 
 
+# Titles written before a name: 'Rep. McKinley' is named 'McKinley' in most of a story.
+_TITLE = re.compile(
+    r"^(?:Rep|Sen|Gov|Lt|Col|Gen|Sgt|Capt|Dr|Mr|Mrs|Ms|Prof|President|Senator|Governor"
+    r"|Judge|Mayor|Chancellor)$"
+)
+
+
 def _required(name: str) -> str | None:
-    """The part of a name evidence must carry: 'Musk' of 'Musk-led'; none for 'February' or a
-    year, which the article's date often gives instead of its text, for a figure the question
-    gives, or for a nationality ('Swedish prosecutors' may be 'Sweden's prosecutors')."""
+    """The part of a name evidence must carry: 'Musk' of 'Musk-led', 'WikiLeaks' of 'Australian
+    WikiLeaks', 'McKinley' of 'Rep. McKinley'; none for 'February' or a year, which the
+    article's date often gives instead of its text, for a figure the question gives, for a
+    title alone, or for a nationality ('Swedish prosecutors' may be 'Sweden's prosecutors')."""
+    words = name.split()
+    while len(words) > 1 and (_nationality(words[0]) or _TITLE.match(words[0])):
+        words.pop(0)
+    name = " ".join(words)
     head = name.split("-")[0] if "-" in name and " " not in name else name
     if (
-        len(head) < 2
+        _TITLE.match(head)
+        or len(head) < 2
         or _CALENDAR_NAME.match(head)
         or _nationality(head)
         or _FIGURE_NAME.match(head)

@@ -217,3 +217,9 @@ def test_a_count_the_question_gives_is_not_a_relation_word() -> None:
     assert need("Where did the two freed hostages work as professors?").relation == frozenset(
         content_stems("freed hostages work professors")
     )
+
+
+def test_a_title_or_nationality_before_a_name_is_not_required_in_the_quote() -> None:
+    assert need("What did Rep. McKinley claim about the border?").names == ("McKinley",)
+    assert need("How old is the Australian WikiLeaks co-founder?").names == ("WikiLeaks",)
+    assert need("What did President Trump say?").names == ("Trump",)
