@@ -62,8 +62,11 @@ class _Unit:
 
     @property
     def subject(self) -> str:
-        """Text that may name what the quote is about: the quote and its article's title."""
-        return f"{self.text}\n{self.meta.get('title', '')}"
+        """Text that may name what the quote is about: the quote, and its article's title,
+        publisher and author ('By PolitiFact's estimate' is answered by PolitiFact's own
+        article, which says 'we')."""
+        about = (self.meta.get(key) or "" for key in ("title", "publisher", "author"))
+        return "\n".join([self.text, *about])
 
 
 def quoted(citation: Citation) -> str:

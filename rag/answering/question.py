@@ -96,8 +96,9 @@ _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
                                    r"age|cost|size|total)\b|\bwhat (did|does|do|will|would) "
-                                   r"[\w\s'’.-]{1,60}? cost\b", re.I)),
-    (AnswerType.person, re.compile(rf"^\s*who\b|\bwho (is|was|are|were|led|leads|said)\b"
+                                   r"[\w\s'’.-]{1,60}? cost\b|\bwhat (is|was|are|were) "
+                                   r"[\w\s'’.-]{1,60}? worth\b", re.I)),
+    (AnswerType.person, re.compile(rf"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
                                    rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),

@@ -133,3 +133,14 @@ def test_a_relation_word_few_sentences_use_outweighs_one_most_use() -> None:
     question = "Where did the freed hostages teach as professors?"
     text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
     assert text.startswith("Both men were professors at the American University of Kabul")
+
+
+def test_an_article_answers_for_its_own_publisher() -> None:
+    """'By PolitiFact's estimate' is answered by PolitiFact's article, which says 'we'."""
+    estimate = passage(
+        "fact-check", "What are the drugs worth?", "We put the value at $44 million a week."
+    )
+    estimate.node.node.metadata["publisher"] = "PolitiFact"
+    question = "By PolitiFact's estimate, how much are the drugs worth each week?"
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [estimate])
+    assert text == "We put the value at $44 million a week. [1]"

@@ -223,3 +223,8 @@ def test_a_title_or_nationality_before_a_name_is_not_required_in_the_quote() -> 
     assert need("What did Rep. McKinley claim about the border?").names == ("McKinley",)
     assert need("How old is the Australian WikiLeaks co-founder?").names == ("WikiLeaks",)
     assert need("What did President Trump say?").names == ("Trump",)
+
+
+def test_whose_asks_for_a_name_and_what_something_was_worth_for_an_amount() -> None:
+    assert answer_type("Whose figures did the fact-checkers borrow?") is AnswerType.person
+    assert answer_type("What were the drugs seized at the border worth?") is AnswerType.amount
