@@ -26,6 +26,8 @@ from lemminflect import getAllInflections, getAllLemmas
 from llama_index.core.schema import TextNode
 from llama_index.core.utils import globals_helper
 
+from rag.ingestion.splitting import held_version
+
 # Words as `rag.text.words` cuts them (`\w+`, lower case), so the engine's term dictionary
 # answers the vocabulary questions of `rag.answering.evidence` exactly.
 _WORDS = (
@@ -46,6 +48,8 @@ _STEMS = (
 # Writer memory: the engine's minimum is 15 MB; one article's passages fit many times over.
 _WRITER_HEAP = 50_000_000
 _STATE_FILE = "state.json"
+# The state a write is about to commit, kept until the state file says the same.
+_PENDING_FILE = "pending.json"
 # What the schema, analyzers and state file are: an index of another format (or of none, made
 # before formats were recorded) is removed when opened, and the owner builds it again.
 FORMAT = 1
@@ -190,6 +194,8 @@ class LexicalIndex:
         self._index = tantivy.Index(self._schema, path=str(path) if path else None)
         self._index.register_tokenizer("words", _WORDS)
         self._index.register_tokenizer("stems", _STEMS)
+        if path is not None:
+            self._settle(path)
         self._swap_lock = threading.Lock()
         self._snapshot = self._read_snapshot(_State({}, Counter()))
 
@@ -205,8 +211,39 @@ class LexicalIndex:
         saved = self._path / _STATE_FILE if self._path else None
         if saved is None or not saved.exists():
             return _State(dict(held.versions), Counter(held.prefixes))
-        state = json.loads(saved.read_text())
-        return _State(state["versions"], Counter(state["prefixes"]))
+        return _read_state(saved)
+
+    def _settle(self, path: Path) -> None:
+        """Finish a write cut short between tantivy's commit and the state file: the pending
+        state is the truth if the index holds the versions it names, else it never was.
+        Without this, the articles it changed would be replaced again from a stale state,
+        leaving the prefix counts of their old words behind."""
+        pending = path / _PENDING_FILE
+        if not pending.exists():
+            return
+        after, before = _read_state(pending), _read_state(path / _STATE_FILE)
+        changed = {
+            article_id
+            for article_id in after.versions.keys() | before.versions.keys()
+            if after.versions.get(article_id) != before.versions.get(article_id)
+        }
+        searcher = self._index.searcher()
+        if all(self._holds(searcher, article_id, after.versions) for article_id in changed):
+            os.replace(pending, path / _STATE_FILE)
+        else:
+            pending.unlink()
+
+    def _holds(
+        self, searcher: tantivy.Searcher, article_id: str, versions: Mapping[str, str]
+    ) -> bool:
+        """Whether the index holds the version of the article `versions` names (or, for an
+        article it does not name, none)."""
+        query = tantivy.Query.term_query(self._schema, "article_id", article_id)
+        hits = searcher.search(query, limit=1).hits
+        if not hits:
+            return article_id not in versions
+        passage = searcher.doc(hits[0][1])["passage_id"][0]
+        return article_id in versions and held_version(passage, versions)
 
     def _read_snapshot(self, held: "_State") -> LexicalSnapshot:
         self._index.reload()
@@ -220,9 +257,9 @@ class LexicalIndex:
 
     def apply(self, changes: Mapping[str, tuple[str, list[TextNode]] | None]) -> None:
         """Replace each named article's passages by the given version's (None: remove it),
-        in one commit. The state file (versions, prefix counts) is written after the commit:
-        a crash between the two leaves those articles to be replaced again by the next
-        `repair` or `sync`, which a journal note or change record still names."""
+        in one commit. The state it makes (versions, prefix counts) is written beside the
+        index before the commit and becomes the state file after it; a crash between the two
+        is settled when the index is next opened (`_settle`)."""
         if not changes:
             return
         with self._swap_lock:
@@ -241,17 +278,20 @@ class LexicalIndex:
                         writer.add_document(_document(passage))
                     state.versions[article_id] = content_hash
                     state.prefixes.update(_prefixes(passages))
+            state = _State(state.versions, +state.prefixes)  # drops the counts gone to zero
+            self._save_state(state, _PENDING_FILE)
             writer.commit()
             writer.wait_merging_threads()
-            state = _State(state.versions, +state.prefixes)  # drops the counts gone to zero
-            self._save_state(state)
+            self._save_state(state, _STATE_FILE)
+            if self._path is not None:
+                (self._path / _PENDING_FILE).unlink()
             self._index.reload()
             self._state = state
             self._snapshot = self._snapshot_of(state)
 
-    def _save_state(self, state: "_State") -> None:
+    def _save_state(self, state: "_State", name: str) -> None:
         if self._path is not None:
-            _write_state(self._path, state)
+            _write_state(self._path / name, state)
 
 
 def _keep_only_current(path: Path) -> None:
@@ -264,15 +304,20 @@ def _keep_only_current(path: Path) -> None:
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
-    _write_state(path, _State({}, Counter()))
+    _write_state(path / _STATE_FILE, _State({}, Counter()))
 
 
-def _write_state(path: Path, state: "_State") -> None:
-    temporary = path / f"{_STATE_FILE}.tmp"
+def _read_state(file: Path) -> "_State":
+    state = json.loads(file.read_text())
+    return _State(state["versions"], Counter(state["prefixes"]))
+
+
+def _write_state(file: Path, state: "_State") -> None:
+    temporary = file.with_name(f"{file.name}.tmp")
     temporary.write_text(
         json.dumps({"format": FORMAT, "versions": state.versions, "prefixes": state.prefixes})
     )
-    os.replace(temporary, path / _STATE_FILE)
+    os.replace(temporary, file)
 
 
 @dataclass(frozen=True)

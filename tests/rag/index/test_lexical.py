@@ -9,6 +9,7 @@ import pytest
 from llama_index.core.schema import TextNode
 
 from rag.answering.evidence import assess
+from rag.index import lexical
 from rag.index.lexical import FORMAT, LexicalIndex
 from rag.models import Article
 from rag.service import RagService
@@ -107,3 +108,43 @@ def test_an_index_of_another_format_is_removed_to_be_built_again(tmp_path: Path)
     assert reopened.snapshot().versions == {} and _ids(reopened, "zorblax") == []
     reopened.apply({"a": _article("a", "v1", "Zorblax reactor.")})
     assert _ids(reopened, "zorblax") == ["a:v1:0000"]
+
+
+def test_a_write_cut_short_after_its_commit_is_finished_when_reopened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash between tantivy's commit and the state file: on reopening, the versions and the
+    vocabulary's prefixes are those of the committed index, not of the one before."""
+    folder = tmp_path / "lexical"
+    LexicalIndex(folder).apply({"a": _article("a", "v1", "Zorblax reactor.")})
+
+    def crash_at_the_state_file(file: Path, state: object) -> None:
+        if file.name == "state.json":
+            raise OSError("power cut")
+        write_state(file, state)
+
+    write_state = lexical._write_state
+    monkeypatch.setattr(lexical, "_write_state", crash_at_the_state_file)
+    with pytest.raises(OSError, match="power cut"):
+        LexicalIndex(folder).apply({"a": _article("a", "v2", "Quintessa reactor.")})
+    monkeypatch.undo()
+
+    reopened = LexicalIndex(folder)
+    assert reopened.snapshot().versions == {"a": "v2"}
+    assert _ids(reopened, "quintessa") == ["a:v2:0000"]
+    vocabulary = reopened.snapshot().vocabulary
+    assert vocabulary.has_prefix("quint") and not vocabulary.has_prefix("zorbl")
+    assert not (folder / "pending.json").exists()
+
+
+def test_a_write_cut_short_before_its_commit_leaves_the_state_as_it_was(tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
+    LexicalIndex(folder).apply({"a": _article("a", "v1", "Zorblax reactor.")})
+    # What a write about to commit 'a' at v2 leaves if it stops before the commit.
+    state = json.loads((folder / "state.json").read_text())
+    (folder / "pending.json").write_text(json.dumps({**state, "versions": {"a": "v2"}}))
+
+    reopened = LexicalIndex(folder)
+    assert reopened.snapshot().versions == {"a": "v1"}
+    assert reopened.snapshot().vocabulary.has_prefix("zorbl")
+    assert not (folder / "pending.json").exists()
