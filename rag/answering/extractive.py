@@ -98,6 +98,7 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 
 def _by_article(units: list[_Unit]) -> list[list[_Unit]]:
+    """Quotes grouped by the article they come from, in the order first quoted."""
     grouped: dict[str, list[_Unit]] = {}
     for unit in units:
         grouped.setdefault(unit.meta["article_id"], []).append(unit)
@@ -139,18 +140,19 @@ class ExtractiveAnswerer:
     @staticmethod
     def _weights(units: list[_Unit], asked: Need) -> dict[str, float]:
         """How much each relation word tells units apart: 'professors' in one sentence of a
-        story about hostages says more than 'hostages', which most of its sentences use."""
-        found = Counter(
-            stem for unit in units for stem in asked.relation & content_stems(unit.text)
-        )
+        story about hostages says more than 'hostages', which most of its sentences use. A
+        word no unit uses weighs most: what the passages never say keeps every unit's
+        relation score down alike."""
+        found = Counter(s for unit in units for s in asked.relation & content_stems(unit.text))
         return {stem: math.log((len(units) + 1) / (found[stem] + 0.5)) for stem in asked.relation}
 
     @staticmethod
     def _score(unit: _Unit, asked: Need, weights: dict[str, float]) -> float:
-        overlap = len(asked.stems & content_stems(unit.text)) / max(len(asked.stems), 1)
+        stems = content_stems(unit.text)
+        overlap = len(asked.stems & stems) / max(len(asked.stems), 1)
         named = 1 - len(missing_names(asked, unit.subject)) / max(len(asked.names), 1)
         fact = fact_strength(asked, unit.text)
-        shared = sum(weights[stem] for stem in asked.relation & content_stems(unit.text))
+        shared = sum(weights[stem] for stem in weights.keys() & stems)
         related = shared / sum(weights.values()) if weights else 1.0
         return (
             0.35 * unit.meaning

@@ -4,6 +4,8 @@ wants. Read by the decline check, the quote scorer and follow-up questions alike
 import re
 from enum import StrEnum
 
+from lemminflect import getAllLemmas
+
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single
 # words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
 _KEY_TERM = re.compile(
@@ -13,8 +15,10 @@ _KEY_TERM = re.compile(
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 _HOW_MANY = re.compile(r"\bhow many ([a-z][\w-]*(?:\s+[\w-]+){0,4})", re.IGNORECASE)
-_AUXILIARY = re.compile(
-    r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|might|must)$",
+# Where the thing counted ends: an auxiliary, a preposition ('students at Harvard').
+_AFTER_COUNTED = re.compile(
+    r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|might|must"
+    r"|at|in|of|on|from|for|with|by|to|into|over|under|across|per)$",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -24,7 +28,11 @@ _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
 INNER_CAPITAL = re.compile(r"^\$?\d|[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d")
 # A capitalised word that does not open the question: 'Colossus' in 'What is Colossus?', with
 # the number of a model or an edition: 'Grok 2', 'Windows 11'.
-_INNER_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?")
+# After a title's full stop too: 'Fauci' in 'What did Dr. Fauci say?'.
+_INNER_NAME = re.compile(
+    r"(?:(?<=[\w,;:]\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\b(?:Mrs|Rep|Sen|Gov|Col|Gen)\.\s)"
+    r"|(?<=\bLt\.\s))[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?"
+)
 # Capitalised without being names: question words and a sentence's usual first words.
 _NOT_NAMES = set(
     [
@@ -92,21 +100,31 @@ ROLES = (
     r"|doctor|officer|analyst|economist|candidate|athlete|artist|owner|investor|billionaire"
 )
 _PLACES = r"town|city|country|state|region|village|county|province|nation|island|port|capital"
+# 'What did X say...?': who is asked to have said something is the group.
+SPEAKER = re.compile(
+    r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"
+    r"|think|claim|argue|warn|add|mean|call|reply|respond|answer|react)\b",
+    re.IGNORECASE,
+)
+# Words of a question up to what it asks, never across a saying verb: 'What did critics say
+# about the cost?' asks what they said.
+_NOT_SAYING = r"(?:(?!\b(?:say|said|tell|told|think|about)\b)[\w\s'’.-])"
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
                                    r"(amount|price|valuation|sum|share|percentage|number|rate|"
-                                   r"age|cost|size|total)\b|\bwhat (did|does|do|will|would) "
-                                   r"[\w\s'’.-]{1,60}? cost\b|\bwhat (is|was|are|were) "
-                                   r"[\w\s'’.-]{1,60}? worth\b", re.I)),
+                                   r"age|cost|size|total)\b"
+                                   rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
+                                   r" (?<!the )cost\b"
+                                   rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}? worth\b",
+                                   re.I)),
     (AnswerType.person, re.compile(rf"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
-                                   rf"|\b(which|what)(\s+[\w-]+){{0,2}}?\s+({ROLES})s?\b"
+                                   rf"|\b(which|what)(\s+(?!(did|does|do|is|are|was|were|has"
+                                   rf"|have|had|will|would)\b)[\w-]+){{0,2}}?\s+({ROLES})s?\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
                                  re.I)),
-    (AnswerType.statement, re.compile(r"\bwhat (did|does|do|has|have|had) [\w\s'’.-]{1,60}? "
-                                      r"(say|said|tell|told|write|wrote|think|claim|argue|warn"
-                                      r"|add|mean|call|reply|respond|answer|react)\b", re.I)),
+    (AnswerType.statement, SPEAKER),
     (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
                                    r"(for|why|behind)\b", re.I)),
     (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
@@ -161,13 +179,21 @@ def names(question: str) -> list[str]:
     return [t for t in unique if not any(t != other and t in other for other in unique)]
 
 
+def _is_verb(word: str) -> bool:
+    lemmas = getAllLemmas(word.lower())
+    return "VERB" in lemmas and "NOUN" not in lemmas
+
+
 def counted(question: str) -> str | None:
-    """What 'how many' counts: the noun before the verb ('doses' of 'How many flu vaccine doses
-    did...'), else the word after 'how many' ('people' of 'How many people watched?'). If the
-    corpus never names it, it cannot count it."""
+    """What 'how many' counts: the last word before the verb or a preposition ('doses' of 'How
+    many flu vaccine doses arrived?', 'students' of 'How many students at Harvard...?'). If
+    the corpus never names it, it cannot count it."""
     match = _HOW_MANY.search(question)
     if not match:
         return None
     phrase = match.group(1).split()
-    verb = next((i for i, word in enumerate(phrase) if _AUXILIARY.match(word)), 0)
-    return phrase[max(verb - 1, 0)]
+    end = next(
+        (i for i, word in enumerate(phrase) if _AFTER_COUNTED.match(word) or _is_verb(word)),
+        len(phrase),
+    )
+    return phrase[end - 1] if end else None

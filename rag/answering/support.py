@@ -16,6 +16,7 @@ import pycountry
 from rag.answering.question import (
     INNER_CAPITAL,
     ROLES,
+    SPEAKER,
     AnswerType,
     answer_type,
     counted,
@@ -29,7 +30,7 @@ _CALENDAR = rf"(?:{_MONTHS}|{_WEEKDAYS})\b"
 _DAY = (
     rf"\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)(?=\s+of\b|[.,;)]|\s*$)"
 )
 _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
@@ -42,18 +43,25 @@ _COUNT = re.compile(
 )
 # How fully another amount answers 'how many X' when no count of X is found.
 _OTHER_COUNT = 0.5
-# An amount of money: a currency's sign or name, or the magnitudes news gives money in.
+# An amount of money: a currency's sign before it, or its name after it ('40 million won';
+# 'won' and 'pounds' only after a magnitude, as '2019 won' and '1,500 pounds' are no money).
 _MONEY = re.compile(
-    r"[$€£¥₩]\s?\d|\d[\d,.]*\s?(?:(?:billion|million|trillion|thousand|bn|m)\s?)?"
-    r"(?:dollars|euros|pounds|won|yen|yuan|rupees|francs|cents)\b",
+    r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
+    r"|\d[\d,.]*\s?(?:(?:billion|million|trillion|thousand|bn)\s?(?:won|pounds)"
+    r"|(?:(?:billion|million|trillion|thousand|bn)\s?)?(?:dollars|euros|yen|yuan|rupees|francs"
+    r"|cents))\b",
     re.IGNORECASE,
 )
 # Words that make 'how much' ask for money, and only money: a count of processor cores does
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
-    r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|price|priced|budget|revenue"
-    r"|salary|fee|fees|ransom|valued|valuation|sell for|sold for)\b",
+    r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|budgets?"
+    r"|revenues?|salary|salaries|fees?|ransom|valued|valuation|sell for|sold for)\b",
     re.IGNORECASE,
+)
+# A share, a rate, a time or a distance: asked about money, answered in other units.
+_NOT_MONEY = re.compile(
+    r"\b(?:percentage|percent|share|rate|how long|how far|how old|how often)\b", re.IGNORECASE
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
@@ -171,12 +179,7 @@ _GENERIC = content_stems(
 )
 
 
-_ASKS_DAY = re.compile(r"\b(?:what|which) (?:date|day)\b", re.IGNORECASE)
-_SPEAKER = re.compile(
-    r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"
-    r"|think|claim|argue|warn|add|mean|reply|respond|answer|react)\b",
-    re.IGNORECASE,
-)
+_ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,10 @@ class Need:
     def speakers(self) -> tuple[str, ...]:
         """Who is asked to have said something: 'Djokovic' of 'What did Novak Djokovic say
         about the format?'."""
-        match = _SPEAKER.search(self.question) if self.kind is AnswerType.statement else None
+        match = SPEAKER.search(self.question) if self.kind is AnswerType.statement else None
         if not match:
             return ()
-        return tuple(n for n in self.names if n in match.group(1) or match.group(1) in n)
+        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", match.group(1)))
 
     @cached_property
     def money(self) -> bool:
@@ -205,6 +208,7 @@ class Need:
             self.kind is AnswerType.amount
             and self.counted is None
             and bool(_MONEY_WORDS.search(self.question))
+            and not _NOT_MONEY.search(self.question)
         )
 
     @cached_property
@@ -292,7 +296,7 @@ def _nationality(word: str) -> bool:
 # Titles written before a name: 'Rep. McKinley' is named 'McKinley' in most of a story.
 _TITLE = re.compile(
     r"^(?:Rep|Sen|Gov|Lt|Col|Gen|Sgt|Capt|Dr|Mr|Mrs|Ms|Prof|President|Senator|Governor"
-    r"|Judge|Mayor|Chancellor)$"
+    r"|Judge|Mayor|Chancellor)\.?$"
 )
 
 
@@ -302,7 +306,11 @@ def _required(name: str) -> str | None:
     article's date often gives instead of its text, for a figure the question gives, for a
     title alone, or for a nationality ('Swedish prosecutors' may be 'Sweden's prosecutors')."""
     words = name.split()
-    while len(words) > 1 and (_nationality(words[0]) or _TITLE.match(words[0])):
+    while len(words) > 1 and (
+        _TITLE.match(words[0])
+        # 'Korean Air' and 'Australian Open' are names whole; 'Australian WikiLeaks' is not.
+        or (_nationality(words[0]) and (len(words) > 2 or INNER_CAPITAL.search(words[1])))
+    ):
         words.pop(0)
     name = " ".join(words)
     head = name.split("-")[0] if "-" in name and " " not in name else name
@@ -338,9 +346,12 @@ def question_parts(question: str) -> list[str]:
 
 
 def need(question: str) -> Need:
-    asked = tuple(dict.fromkeys(filter(None, map(_required, names(question)))))
-    name_stems = content_stems(" ".join(asked))
-    relation = content_stems(question) - name_stems - _GENERIC
+    named = names(question)
+    asked = tuple(dict.fromkeys(filter(None, map(_required, named))))
+    # A title before a name ('President Trump') is part of it, not of the relation.
+    titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
+    relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
+    relation -= content_stems(titles)
     return Need(question, asked, answer_type(question), relation)
 
 
@@ -428,8 +439,24 @@ def attributes_speech(asked: Need, text: str) -> bool:
     Djokovic said."""
     if not asked.speakers:
         return True
-    spoken = any(pattern.search(text) for pattern, _ in _FACTS[AnswerType.statement])
-    return spoken and all(_name_in(name, text) for name in asked.speakers)
+    return all(_speaks(_surname(name), text) for name in asked.speakers)
+
+
+_SAYS = (
+    r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
+    r"|replied|responded|called|calls|described|noted|explained|insisted|joked|mocked)"
+)
+
+
+def _speaks(surname: str, text: str) -> bool:
+    """'Djokovic said', '..., Djokovic, the No. 1, told reporters', 'according to Djokovic':
+    the name and its saying verb with no quotation between them ('"Djokovic is tired," Nadal
+    said' quotes Nadal)."""
+    name = re.escape(surname)
+    return bool(
+        re.search(rf"\b{name}\b[^\"“”!?]{{0,60}}?\b{_SAYS}\b", text)
+        or re.search(rf"\b(?:{_SAYS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text)
+    )
 
 
 # How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
@@ -444,13 +471,6 @@ def shares_relation(asked: Need, text: str) -> bool:
     shared = len(asked.relation & content_stems(text))
     unmarked = asked.kind is AnswerType.reason and fact_strength(asked, text) < _MARKED_REASON
     return shared >= (min(2, len(asked.relation)) if unmarked else 1)
-
-
-def relation_overlap(asked: Need, text: str) -> float:
-    """Share of the question's relation words (stemmed) that the text uses."""
-    if not asked.relation:
-        return 1.0
-    return len(asked.relation & content_stems(text)) / len(asked.relation)
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")

@@ -227,23 +227,25 @@ class LexicalIndex:
             for article_id in after.versions.keys() | before.versions.keys()
             if after.versions.get(article_id) != before.versions.get(article_id)
         }
+        self._index.reload()
         searcher = self._index.searcher()
-        if all(self._holds(searcher, article_id, after.versions) for article_id in changed):
+        if all(self._committed(searcher, article_id, after, before) for article_id in changed):
             os.replace(pending, path / _STATE_FILE)
         else:
-            pending.unlink()
+            pending.unlink(missing_ok=True)
 
-    def _holds(
-        self, searcher: tantivy.Searcher, article_id: str, versions: Mapping[str, str]
+    def _committed(
+        self, searcher: tantivy.Searcher, article_id: str, after: "_State", before: "_State"
     ) -> bool:
-        """Whether the index holds the version of the article `versions` names (or, for an
-        article it does not name, none)."""
+        """Whether the index holds what the pending state says of an article: a passage of
+        its new version, or none at all when it was removed (or replaced by a version without
+        passages, which only the old version's absence shows)."""
         query = tantivy.Query.term_query(self._schema, "article_id", article_id)
         hits = searcher.search(query, limit=1).hits
         if not hits:
-            return article_id not in versions
+            return article_id not in after.versions or article_id in before.versions
         passage = searcher.doc(hits[0][1])["passage_id"][0]
-        return article_id in versions and held_version(passage, versions)
+        return article_id in after.versions and held_version(passage, after.versions)
 
     def _read_snapshot(self, held: "_State") -> LexicalSnapshot:
         self._index.reload()
@@ -263,6 +265,8 @@ class LexicalIndex:
         if not changes:
             return
         with self._swap_lock:
+            if self._path is not None:
+                self._settle(self._path)  # a write of this process that failed after commit
             self._index.reload()
             state = self._saved_state(self._state)
             before = self._snapshot_of(state)
@@ -284,7 +288,8 @@ class LexicalIndex:
             writer.wait_merging_threads()
             self._save_state(state, _STATE_FILE)
             if self._path is not None:
-                (self._path / _PENDING_FILE).unlink()
+                # Another process opening the index may have settled it first.
+                (self._path / _PENDING_FILE).unlink(missing_ok=True)
             self._index.reload()
             self._state = state
             self._snapshot = self._snapshot_of(state)
@@ -313,10 +318,12 @@ def _read_state(file: Path) -> "_State":
 
 
 def _write_state(file: Path, state: "_State") -> None:
+    """Whole or not at all, and on disk before it is used: written beside, synced, renamed."""
     temporary = file.with_name(f"{file.name}.tmp")
-    temporary.write_text(
-        json.dumps({"format": FORMAT, "versions": state.versions, "prefixes": state.prefixes})
-    )
+    with temporary.open("w") as out:
+        json.dump({"format": FORMAT, "versions": state.versions, "prefixes": state.prefixes}, out)
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(temporary, file)
 
 

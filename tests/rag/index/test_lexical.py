@@ -137,6 +137,30 @@ def test_a_write_cut_short_after_its_commit_is_finished_when_reopened(
     assert not (folder / "pending.json").exists()
 
 
+def test_a_write_that_failed_after_its_commit_is_finished_by_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same process goes on after the state file could not be written: its next write
+    starts from the committed state, so no old word's prefix is left counted."""
+    index = LexicalIndex(tmp_path / "lexical")
+    index.apply({"a": _article("a", "v1", "Zorblax reactor."), "b": _article("b", "v1", "Kelp")})
+    write_state = lexical._write_state
+
+    def crash_at_the_state_file(file: Path, state: object) -> None:
+        if file.name == "state.json":
+            raise OSError("disk full")
+        write_state(file, state)
+
+    monkeypatch.setattr(lexical, "_write_state", crash_at_the_state_file)
+    with pytest.raises(OSError, match="disk full"):
+        index.apply({"a": _article("a", "v2", "Quintessa reactor."), "b": None})
+    monkeypatch.undo()
+
+    index.apply({"a": _article("a", "v3", "Ultramar reactor.")})
+    assert index.snapshot().versions == {"a": "v3"}
+    assert set(index.snapshot().vocabulary) == {"ultra", "react"}
+
+
 def test_a_write_cut_short_before_its_commit_leaves_the_state_as_it_was(tmp_path: Path) -> None:
     folder = tmp_path / "lexical"
     LexicalIndex(folder).apply({"a": _article("a", "v1", "Zorblax reactor.")})
