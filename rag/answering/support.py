@@ -411,7 +411,7 @@ def fact_strength(asked: Need, text: str) -> float:
         if any(asked.counted in found for found in counts):
             return 1.0
         if asked.counted in content_stems(text):
-            return 0.0  # it speaks of votes without counting them: its number counts else
+            return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.money:
         kinds = [(_MONEY, 1.0)]
