@@ -126,6 +126,13 @@ def _lemma(word: str) -> str:
     return next((lemmas[pos][0] for pos in ("VERB", "NOUN", "ADJ", "ADV") if pos in lemmas), word)
 
 
+@lru_cache(maxsize=8192)
+def only_a_verb(word: str) -> bool:
+    """A word English uses as a verb and never as a noun: 'arrived', not 'doses'."""
+    lemmas = getAllLemmas(word.lower())
+    return "VERB" in lemmas and "NOUN" not in lemmas
+
+
 def load_word_tables() -> None:
     """lemminflect reads its lemma and inflection tables on first use (a third of a second,
     a hundred questions' worth): the service reads them as it starts, not on a question."""

@@ -4,7 +4,7 @@ wants. Read by the decline check, the quote scorer and follow-up questions alike
 import re
 from enum import StrEnum
 
-from lemminflect import getAllLemmas
+from rag.text import only_a_verb
 
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single
 # words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
@@ -179,11 +179,6 @@ def names(question: str) -> list[str]:
     return [t for t in unique if not any(t != other and t in other for other in unique)]
 
 
-def _is_verb(word: str) -> bool:
-    lemmas = getAllLemmas(word.lower())
-    return "VERB" in lemmas and "NOUN" not in lemmas
-
-
 def counted(question: str) -> str | None:
     """What 'how many' counts: the last word before the verb or a preposition ('doses' of 'How
     many flu vaccine doses arrived?', 'students' of 'How many students at Harvard...?'). If
@@ -193,7 +188,7 @@ def counted(question: str) -> str | None:
         return None
     phrase = match.group(1).split()
     end = next(
-        (i for i, word in enumerate(phrase) if _AFTER_COUNTED.match(word) or _is_verb(word)),
+        (i for i, word in enumerate(phrase) if _AFTER_COUNTED.match(word) or only_a_verb(word)),
         len(phrase),
     )
     return phrase[end - 1] if end else None

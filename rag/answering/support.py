@@ -63,6 +63,12 @@ _MONEY_WORDS = re.compile(
 _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share|rate|how long|how far|how old|how often)\b", re.IGNORECASE
 )
+# The words news reports speech with: what a statement holds, and what ties a speaker to it.
+_SAYS = (
+    r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
+    r"|replied|responded|answered|called|calls|described|asserted|noted|explained|insisted"
+    r"|joked|mocked)"
+)
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -137,11 +143,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.statement: [
         (re.compile(r"[\"“”]"), 1.0),
         (
-            re.compile(
-                r"\b(?:said|says|say|told|tells|wrote|writes|according to|claimed|argued|warned"
-                r"|added|stated|called|described|asserted|insisted|noted|explained|replied"
-                r"|responded|answered)\b"
-            ),
+            re.compile(rf"\b(?:{_SAYS}|according to)\b"),
             1.0,
         ),
     ],
@@ -440,12 +442,6 @@ def attributes_speech(asked: Need, text: str) -> bool:
     if not asked.speakers:
         return True
     return all(_speaks(_surname(name), text) for name in asked.speakers)
-
-
-_SAYS = (
-    r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
-    r"|replied|responded|called|calls|described|noted|explained|insisted|joked|mocked)"
-)
 
 
 def _speaks(surname: str, text: str) -> bool:
