@@ -194,8 +194,7 @@ class LexicalIndex:
         self._index = tantivy.Index(self._schema, path=str(path) if path else None)
         self._index.register_tokenizer("words", _WORDS)
         self._index.register_tokenizer("stems", _STEMS)
-        if path is not None:
-            self._settle(path)
+        self._settle()
         self._swap_lock = threading.Lock()
         self._snapshot = self._read_snapshot(_State({}, Counter()))
 
@@ -213,15 +212,14 @@ class LexicalIndex:
             return _State(dict(held.versions), Counter(held.prefixes))
         return _read_state(saved)
 
-    def _settle(self, path: Path) -> None:
+    def _settle(self) -> None:
         """Finish a write cut short between tantivy's commit and the state file: the pending
         state is the truth if the index holds the versions it names, else it never was.
         Without this, the articles it changed would be replaced again from a stale state,
         leaving the prefix counts of their old words behind."""
-        pending = path / _PENDING_FILE
-        if not pending.exists():
+        if self._path is None or not (pending := self._path / _PENDING_FILE).exists():
             return
-        after, before = _read_state(pending), _read_state(path / _STATE_FILE)
+        after, before = _read_state(pending), _read_state(self._path / _STATE_FILE)
         changed = {
             article_id
             for article_id in after.versions.keys() | before.versions.keys()
@@ -230,7 +228,7 @@ class LexicalIndex:
         self._index.reload()
         searcher = self._index.searcher()
         if all(self._committed(searcher, article_id, after, before) for article_id in changed):
-            os.replace(pending, path / _STATE_FILE)
+            os.replace(pending, self._path / _STATE_FILE)
         else:
             pending.unlink(missing_ok=True)
 
@@ -260,13 +258,12 @@ class LexicalIndex:
     def apply(self, changes: Mapping[str, tuple[str, list[TextNode]] | None]) -> None:
         """Replace each named article's passages by the given version's (None: remove it),
         in one commit. The state it makes (versions, prefix counts) is written beside the
-        index before the commit and becomes the state file after it; a crash between the two
-        is settled when the index is next opened (`_settle`)."""
+        index before the commit and becomes the state file after it; a crash or failure
+        between the two is settled when the index is next opened or written (`_settle`)."""
         if not changes:
             return
         with self._swap_lock:
-            if self._path is not None:
-                self._settle(self._path)  # a write of this process that failed after commit
+            self._settle()  # a write of this process that failed after its commit
             self._index.reload()
             state = self._saved_state(self._state)
             before = self._snapshot_of(state)
