@@ -167,7 +167,9 @@ class ExtractiveAnswerer:
     def _choose(cls, ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
         """The best unit that states the answer on its own, else the best one; then units that
         fill in names it misses and close runners-up."""
-        best = next((unit for unit in ranked if cls._states_it([unit], asked)), ranked[0])
+        stating = [unit for unit in ranked if cls._states_it([unit], asked)]
+        full = (unit for unit in stating if fact_strength(asked, unit.text) == 1.0)
+        best = next(full, stating[0] if stating else ranked[0])
         chosen = [best]
         covered = content_stems(best.text)
         missing = set(missing_names(asked, best.subject))

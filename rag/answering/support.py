@@ -43,6 +43,8 @@ _COUNT = re.compile(
 )
 # How fully another amount answers 'how many X' when no count of X is found.
 _OTHER_COUNT = 0.5
+# A country, asked for a city: only the region of the answer.
+_OTHER_PLACE = 0.5
 # An amount of money: a currency's sign before it, or its name after it ('40 million won';
 # 'won' and 'pounds' only after a magnitude, as '2019 won' and '1,500 pounds' are no money).
 _MONEY = re.compile(
@@ -181,6 +183,7 @@ _GENERIC = content_stems(
 )
 
 
+_SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 
 
@@ -212,6 +215,11 @@ class Need:
             and bool(_MONEY_WORDS.search(self.question))
             and not _NOT_MONEY.search(self.question)
         )
+
+    @cached_property
+    def settlement(self) -> bool:
+        """'In which city...?' is not answered by a country."""
+        return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -286,6 +294,29 @@ def _country_prefixes() -> frozenset[str]:
             for word in re.findall(r"[a-z]{4,}", getattr(country, field, "").lower()):
                 found |= {word[:3], word[:4]}
     return frozenset(found)
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset(
+        getattr(country, field).lower()
+        for country in pycountry.countries
+        for field in ("name", "official_name", "common_name")
+        if hasattr(country, field)
+    )
+
+
+def _country(text: str, start: int) -> bool:
+    """'to Qatar', 'in the United States': the place named from start, after its
+    preposition, is a country."""
+    place = _PLACE_OPENING.sub("", text[start : start + 60]).lower()
+    return any(
+        place.startswith(name) and not place[len(name) : len(name) + 1].isalnum()
+        for name in _country_names()
+    )
+
+
+_PLACE_OPENING = re.compile(r"^\W*(?:in|at|outside|near|from|to)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def _nationality(word: str) -> bool:
@@ -419,6 +450,7 @@ def fact_strength(asked: Need, text: str) -> float:
         kinds = [(_MONEY, 1.0)]
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
+    best = 0.0
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
@@ -428,8 +460,11 @@ def fact_strength(asked: Need, text: str) -> float:
             # Minister Wolfgang Peschorn') may repeat the question's words.
             if asked.kind is AnswerType.person and _surname(found) in asked_words:
                 continue
+            if asked.settlement and _country(text, match.start()):
+                best = max(best, strength * _OTHER_PLACE)
+                continue
             return strength
-    return 0.0
+    return best
 
 
 def holds_fact(asked: Need, text: str) -> bool:
