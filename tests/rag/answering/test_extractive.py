@@ -144,3 +144,30 @@ def test_an_article_answers_for_its_own_publisher() -> None:
     question = "By PolitiFact's estimate, how much are the drugs worth each week?"
     text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [estimate])
     assert text == "We put the value at $44 million a week. [1]"
+
+
+def test_a_full_fact_is_quoted_before_a_partial_one_that_scores_higher() -> None:
+    """The first sentence shares more of the question's words and counts other things; the
+    second, further down, counts the very doses asked about."""
+    story = passage(
+        "vaccines",
+        "Doctors offer flu shots to detained migrants",
+        "The volunteer doctors offered to bring flu vaccines for detained migrants after "
+        "three children died. "
+        "The group's letter said it would provide 100 doses of the vaccine.",
+    )
+    question = "How many flu vaccine doses did the volunteer doctors offer to bring for migrants?"
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    assert text.startswith("The group's letter said it would provide 100 doses")
+
+
+def test_a_city_is_quoted_over_the_country_it_lies_in() -> None:
+    story = passage(
+        "swap",
+        "Prisoners freed in a swap",
+        "The government freed three prisoners and sent them to Qatar on Monday. "
+        "The prisoners were released in Doha, where the group keeps an office.",
+    )
+    question = "In which city were the three freed prisoners released?"
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    assert text.startswith("The prisoners were released in Doha")

@@ -165,6 +165,27 @@ def test_what_something_cost_is_answered_by_money_not_by_another_figure() -> Non
     assert fact_strength(pledge, "Microsoft invested $13 billion in OpenAI.") == 1
 
 
+def test_the_money_noun_a_question_names_asks_for_an_amount_of_money() -> None:
+    asked = need("What is the budget of the fourth Star Trek film?")
+    assert asked.kind is AnswerType.amount and asked.money
+    assert fact_strength(asked, "It is the fourth film, and it runs 120 minutes.") == 0
+    assert fact_strength(asked, "The film has a budget of $190 million.") == 1
+    assert answer_type("What was Home Depot's total revenue in the third quarter?") is (
+        AnswerType.amount
+    )
+    # A money noun that qualifies another noun asks for that other thing.
+    assert answer_type("What is the price target?") is AnswerType.other
+    assert answer_type("What is the revenue model of the start-up?") is AnswerType.other
+
+
+def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
+    asked = need("In which city were the prisoners released?")
+    country = fact_strength(asked, "They were sent to the United States on Monday.")
+    assert 0 < country < fact_strength(asked, "They were released in Doha on Monday.") == 1
+    # Asked for a place of any kind, a country answers in full.
+    assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
+
+
 def test_on_what_date_wants_a_day_not_a_month() -> None:
     asked = need("On what date did the jury deliver its verdict?")
     assert fact_strength(asked, "In November last year, Musk filed a lawsuit.") == 0
