@@ -110,9 +110,11 @@ def score_retrieval(question: EvalQuestion, ranked: list[tuple[str, str]]) -> Re
     )
 
 
-def _score(question: EvalQuestion, answer: Answer) -> QuestionResult:
+def _score(question: EvalQuestion, answer: Answer, top_k: int) -> QuestionResult:
     expected = set(question.articles)
-    retrieval = score_retrieval(question, [(p.article_id, p.text) for p in answer.passages])
+    # The whole question's top k: passages found for a part alone follow them, unscored.
+    ranked = [(p.article_id, p.text) for p in answer.passages[:top_k]]
+    retrieval = score_retrieval(question, ranked)
     cited = [c.article_id for c in answer.citations]
     return QuestionResult(
         id=question.id,
@@ -131,7 +133,7 @@ def _mean(values: list[float]) -> float:
 
 
 def evaluate(service: RagService, questions: list[EvalQuestion], top_k: int = 5) -> EvalReport:
-    results = [_score(q, service.ask(q.question, top_k=top_k)) for q in questions]
+    results = [_score(q, service.ask(q.question, top_k=top_k), top_k) for q in questions]
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
     citations = sum(len(r.cited_articles) for r in answerable)

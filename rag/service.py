@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from rag.answering.citing import MarkerStream
 from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
-from rag.answering.extractive import ExtractiveAnswerer, quoted
+from rag.answering.extractive import ExtractiveAnswerer, PartEvidence, quoted
 from rag.answering.generative import GenerativeAnswerer
-from rag.answering.support import need
+from rag.answering.support import need, question_parts
 from rag.config import Settings, get_settings
 from rag.errors import ArticleError, ArticleNotFoundError, IndexUnavailableError, RagError
 from rag.index.embedding import VectorModel
@@ -59,6 +59,7 @@ from rag.text import load_word_tables
 
 NOT_COVERED_ANSWER = "The articles do not cover this."
 INGEST_BATCH = 16  # article files embedded and committed together
+PART_TOP_K = 3  # passages found for each part of a question of several, asked alone
 logger = logging.getLogger(__name__)
 
 
@@ -73,6 +74,30 @@ def _passage(retrieved: RetrievedPassage) -> Passage:
         start=node.metadata["start"],
         end=node.metadata["end"],
     )
+
+
+class _PartSearch:
+    """What one part of a question finds asked alone, searched at most once per part."""
+
+    def __init__(self, search: Callable[[str], PartEvidence]) -> None:
+        self._search = search
+        self.found: dict[str, PartEvidence] = {}
+
+    def __call__(self, part: str) -> PartEvidence:
+        if part not in self.found:
+            self.found[part] = self._search(part)
+        return self.found[part]
+
+
+def _with_parts(
+    retrieved: list[RetrievedPassage], parts: dict[str, PartEvidence]
+) -> list[RetrievedPassage]:
+    """The whole question's passages, then those found for its parts alone, each once."""
+    found = {p.node.node.node_id: p for p in retrieved}
+    for part in parts.values():
+        for passage in part.passages:
+            found.setdefault(passage.node.node.node_id, passage)
+    return list(found.values())
 
 
 def _timings(started: float, retrieved_at: float) -> Timings:
@@ -231,12 +256,22 @@ class RagService:
         self, query: str, top_k: int | None, articles: list[str] | None
     ) -> tuple[QueryBundle, list[RetrievedPassage], Evidence]:
         bundle = QueryBundle(query, embedding=self.embed_model.get_query_embedding(query))
-        try:
-            retrieved = self.retriever.retrieve(bundle, top_k or self.settings.top_k, articles)
-        except ChromaError as exc:  # the store failed, not the question
-            raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
+        retrieved = self._search(bundle, top_k or self.settings.top_k, articles)
         evidence = assess(query, retrieved, self.retriever.vocabulary, self.settings.min_relevance)
         return bundle, retrieved, evidence
+
+    def _search(
+        self, bundle: QueryBundle, top_k: int, articles: list[str] | None
+    ) -> list[RetrievedPassage]:
+        try:
+            return self.retriever.retrieve(bundle, top_k, articles)
+        except ChromaError as exc:  # the store failed, not the question
+            raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
+
+    def _part_evidence(self, part: str, articles: list[str] | None) -> PartEvidence:
+        vector = self.embed_model.get_query_embedding(part)
+        bundle = QueryBundle(part, embedding=vector)
+        return PartEvidence(vector, self._search(bundle, PART_TOP_K, articles))
 
     def _events(
         self,
@@ -252,20 +287,27 @@ class RagService:
         started = time.perf_counter()
         bundle, retrieved, evidence = self._retrieve(query, top_k, articles)
         retrieved_at = time.perf_counter()
+        parts = _PartSearch(lambda part: self._part_evidence(part, articles))
         mode, text, citations, dropped = self.mode, "", [], 0
-        passages = [_passage(p) for p in retrieved]
-        yield SourcesEvent(query=query, mode=mode, passages=passages)
+        passages: list[Passage] | None = None
         if evidence.supported and self._generative:
-            markers = MarkerStream(retrieved, need(query))
+            # The model cites only what it reads: each part's own passages are found first.
+            if len(asked := question_parts(query)) > 1:
+                for part in asked:
+                    parts(part)
+            found = _with_parts(retrieved, parts.found)
+            passages = [_passage(p) for p in found]
+            yield SourcesEvent(query=query, mode=mode, passages=passages)
+            markers = MarkerStream(found, need(query))
             try:
                 if stop:
-                    with closing(self._generative.stream(query, retrieved)) as tokens:
+                    with closing(self._generative.stream(query, found)) as tokens:
                         for token in tokens:
                             if stop.is_set():
                                 return
                             yield from markers.feed(token)
                 else:
-                    markers.feed(self._generative.reply(query, retrieved))
+                    markers.feed(self._generative.reply(query, found))
                 yield from markers.close()
             except RagError as error:
                 if (stop and markers.text) or not self._can_fall_back(error):
@@ -275,7 +317,11 @@ class RagService:
                 text, citations = markers.text, markers.citations if markers.answered else []
                 dropped = markers.dropped
         if evidence.supported and mode is Mode.extractive:
-            text, citations = self._extractive.answer(query, bundle.embedding, retrieved)
+            text, citations = self._extractive.answer(query, bundle.embedding, retrieved, parts)
+        if passages is None:  # quotes are chosen before the sources they drew on are listed
+            passages = [_passage(p) for p in _with_parts(retrieved, parts.found)]
+            yield SourcesEvent(query=query, mode=mode, passages=passages)
+        if mode is Mode.extractive:
             for citation in citations:
                 yield CitationEvent(citation=citation)
                 yield DeltaEvent(text=(" " if citation.marker > 1 else "") + quoted(citation))

@@ -13,6 +13,7 @@ and speak of the asked relation, the answer is declined rather than guessed.
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,6 +68,14 @@ class _Unit:
         article, which says 'we')."""
         about = (self.meta.get(key) or "" for key in ("title", "publisher", "author"))
         return "\n".join([self.text, *about])
+
+
+@dataclass(frozen=True)
+class PartEvidence:
+    """What was found for one part of a question asked alone: its vector and passages."""
+
+    vector: list[float]
+    passages: list[RetrievedPassage]
 
 
 def quoted(citation: Citation) -> str:
@@ -224,25 +233,42 @@ class ExtractiveAnswerer:
         )
 
     def answer(
-        self, question: str, question_vector: list[float], passages: list[RetrievedPassage]
+        self,
+        question: str,
+        question_vector: list[float],
+        passages: list[RetrievedPassage],
+        find_part: Callable[[str], PartEvidence] | None = None,
     ) -> tuple[str, list[Citation]]:
         """Each part of the question ('How much did A invest, and where did B build?') gets
         its own quotes; a part the quotes do not state is left out, and if no part is stated
-        the answer is declined."""
+        the answer is declined. A part the whole question's passages do not state is tried
+        again with the passages `find_part` finds for it alone: the article a second part
+        names is often not among those found for both."""
         units = self._units(passages, np.asarray(question_vector))
         chosen: list[_Unit] = []
-        for part in question_parts(question):
-            if not units:
-                break
+        parts = question_parts(question)
+        for part in parts:
             asked = need(part)
-            weights = self._weights(units, asked)
-            scores = {id(unit): self._score(unit, asked, weights) for unit in units}
-            ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
-            quotes = self._choose(ranked, asked, scores)
-            if self._states_it(quotes, asked):
+            quotes = self._quotes(units, asked)
+            if quotes is None and find_part and len(parts) > 1:
+                own = find_part(part)
+                quotes = self._quotes(
+                    self._units([*own.passages, *passages], np.asarray(own.vector)), asked
+                )
+            if quotes:
                 chosen += [q for q in quotes if not any(q.overlaps(c) for c in chosen)]
         citations = [
             cite(unit.meta, marker, unit.text, unit.start, unit.end)
             for marker, unit in enumerate(chosen, start=1)
         ]
         return " ".join(quoted(c) for c in citations), citations
+
+    def _quotes(self, units: list[_Unit], asked: Need) -> list[_Unit] | None:
+        """The quotes that state what a question asks, or None."""
+        if not units:
+            return None
+        weights = self._weights(units, asked)
+        scores = {id(unit): self._score(unit, asked, weights) for unit in units}
+        ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
+        quotes = self._choose(ranked, asked, scores)
+        return quotes if self._states_it(quotes, asked) else None

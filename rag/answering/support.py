@@ -407,6 +407,8 @@ def _name_in(name: str, text: str) -> bool:
     name = name.replace(".", "")
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
+    if _ACRONYM.match(name) and name in _spelled_out(text):
+        return True  # 'JPL' for 'Jet Propulsion Laboratory'
     if _JOINED.sub("", name.lower()) in joined:
         return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
     parts = name.split()
@@ -420,6 +422,25 @@ def _name_in(name: str, text: str) -> bool:
         return True  # its initials: 'U.S.' for 'United States', 'EU' for 'European Union'
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
+
+
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# Capitalised words in a row, with the short words a name may hold between them.
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|de)\s+)*[A-Z][\w'’-]*)+")
+_SMALL_WORD = re.compile(r"^(?:of|for|and|the|on|de)$")
+
+
+@lru_cache(maxsize=8192)
+def _spelled_out(text: str) -> frozenset[str]:
+    """The initials of each name of several words in text: 'JPL' of 'NASA's Jet Propulsion
+    Laboratory', 'FBI' of 'the Federal Bureau of Investigation'."""
+    found = set()
+    for run in _NAME_RUN.finditer(text):
+        initials = "".join(w[0] for w in run.group().split() if not _SMALL_WORD.match(w))
+        # The run may open or close with another name: 'NASA's Jet Propulsion Laboratory'.
+        found |= {initials[i:] for i in range(len(initials) - 1)}
+        found |= {initials[:j] for j in range(2, len(initials) + 1)}
+    return frozenset(found)
 
 
 def missing_names(asked: Need, text: str) -> list[str]:

@@ -93,6 +93,27 @@ def test_stream_sends_sources_citations_deltas_then_the_answer_ask_gives(
     assert without_timings(done.answer.model_dump(mode="json")) == without_timings(asked)
 
 
+def test_a_part_the_top_passages_miss_is_quoted_from_its_own_search(
+    client: TestClient,
+) -> None:
+    """The one passage found for the whole question holds one part: the other part is
+    searched alone, and what that finds is listed with the sources it is quoted from."""
+    question = "How much did Musk invest in DeepMind, and who leads the Stargate project?"
+    events = stream(client, [user(question)], top_k=1)
+    done = check_stream_contract(events)
+    answer = done.answer
+    assert "$5 million in DeepMind" in answer.answer and "Altman led" in answer.answer
+    assert len({c.article_id for c in answer.citations}) == 2
+    assert len(answer.passages) > 1
+    for citation in answer.citations:
+        assert any(
+            p.article_id == citation.article_id and citation.text in p.text for p in answer.passages
+        )
+    # A question of one part is searched once: its sources are its top k.
+    single = client.post("/v1/ask", json={"question": QUESTION, "top_k": 1}).json()
+    assert len(single["passages"]) == 1
+
+
 def test_non_streamed_chat_is_the_ask_json(client: TestClient) -> None:
     response = client.post("/v1/chat", json={"messages": [user(QUESTION)]})
     assert response.status_code == 200

@@ -8,7 +8,7 @@ import numpy as np
 from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.schema import NodeWithScore, TextNode
 
-from rag.answering.extractive import ExtractiveAnswerer
+from rag.answering.extractive import ExtractiveAnswerer, PartEvidence
 from rag.retrieval import RetrievedPassage
 from rag.text import sentence_spans
 
@@ -171,3 +171,24 @@ def test_a_city_is_quoted_over_the_country_it_lies_in() -> None:
     question = "In which city were the three freed prisoners released?"
     text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
     assert text.startswith("The prisoners were released in Doha")
+
+
+def test_a_part_the_passages_do_not_state_is_searched_alone() -> None:
+    """The ferry passage answers the first part; the second is searched for on its own only
+    because no passage given states it, and what that search finds is quoted."""
+    searched = []
+
+    def find_part(part: str) -> PartEvidence:
+        searched.append(part)
+        return PartEvidence(EMBED.get_query_embedding(part), [BRIDGE])
+
+    question = "How much did the Lisbon council approve, and when will the Porto bridge open?"
+    vector = EMBED.get_query_embedding(question)
+    text, citations = ExtractiveAnswerer().answer(question, vector, [FERRY], find_part)
+    assert searched == ["when will the Porto bridge open?"]
+    assert [c.article_id for c in citations] == ["ferry", "bridge"]
+    assert "€40 million" in text and "open in 2027" in text
+    # Both parts stated by the passages given: nothing more is searched.
+    searched.clear()
+    ExtractiveAnswerer().answer(question, vector, [FERRY, BRIDGE], find_part)
+    assert searched == []
