@@ -176,15 +176,17 @@ class ExtractiveAnswerer:
     def _choose(cls, ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
         """The best unit that states the answer on its own (a full fact first), else the best
         one; then units that fill in names it misses and close runners-up."""
-        stating = [unit for unit in ranked if cls._states_it([unit], asked)]
+
         # A full fact in the question's own words over a partial one: the count of the doses
         # asked about, not of something else; the city, not its country.
-        full = (
-            unit
-            for unit in stating
-            if fact_strength(asked, unit.text) == 1.0 and shares_relation(asked, unit.text)
-        )
-        best = next(full, stating[0] if stating else ranked[0])
+        def full(unit: _Unit) -> bool:
+            return fact_strength(asked, unit.text) == 1.0 and shares_relation(asked, unit.text)
+
+        first = next((unit for unit in ranked if cls._states_it([unit], asked)), None)
+        best = first or ranked[0]
+        if first and not full(first):
+            after = ranked[ranked.index(first) + 1 :]
+            best = next((u for u in after if full(u) and cls._states_it([u], asked)), first)
         chosen = [best]
         covered = content_stems(best.text)
         missing = set(missing_names(asked, best.subject))
