@@ -6,16 +6,12 @@ and a stale [1] must not reach the model or the search as if it named a current 
 
 import re
 
-from rag.answering.question import names
+from rag.answering.question import POINTS_BACK, names
 from rag.models import ChatMessage
 
 # Whitespace before a marker goes with it; the lookbehind starts a match only where a run of
 # whitespace begins, so a long run is scanned once, not once per character.
 _MARKERS = re.compile(r"(?<!\s)\s*\[\d+(?:\s*,\s*\d+)*\]")
-# Words that point back into the conversation: 'How much did he invest there?'
-_REFERENCE = re.compile(
-    r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
-)
 
 
 def without_markers(text: str) -> str:
@@ -35,7 +31,7 @@ def carry_names(messages: list[ChatMessage]) -> str:
     points back at nothing ('What is the capital of France?') stands alone.
     """
     question = messages[-1].content.strip()
-    if names(question) and not _REFERENCE.search(question):
+    if names(question) and not POINTS_BACK.search(question):
         return question
     asked = question.lower()
     for message in reversed(messages[:-1]):

@@ -82,6 +82,23 @@ _NOT_NAMES = set(
 )
 
 
+# Words that point back to what was asked before: 'How much did he invest there?'
+POINTS_BACK = re.compile(
+    r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
+)
+# A question's opening words: what remains of 'How much did Musk offer?' is 'Musk offer?'.
+_OPENING = re.compile(
+    r"^\s*(?:how(?:\s+(?:much|many|long|far|old|big|large))?|what|which|who|whom|whose|when"
+    r"|where|why)\b\s*(?:(?:did|does|do|is|are|was|were|will|would|has|have|had|can|could)"
+    r"\b\s*)?",
+    re.IGNORECASE,
+)
+
+
+def without_opening(question: str) -> str:
+    return _OPENING.sub("", question)
+
+
 class AnswerType(StrEnum):
     amount = "amount"
     person = "person"

@@ -15,12 +15,14 @@ import pycountry
 
 from rag.answering.question import (
     INNER_CAPITAL,
+    POINTS_BACK,
     ROLES,
     SPEAKER,
     AnswerType,
     answer_type,
     counted,
     names,
+    without_opening,
 )
 from rag.text import content_stems
 
@@ -375,7 +377,21 @@ def question_parts(question: str) -> list[str]:
     parts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
     if any(_SHARED_REST.match(part) for part in parts[1:]):
         return [question]
-    return parts
+    return parts[:1] + [_completed(part, parts[0]) for part in parts[1:]]
+
+
+def _completed(part: str, first: str) -> str:
+    """A part that leans on the first one, made to stand alone: 'when?' of 'Who founded
+    OpenAI, and when?' asks 'when: founded OpenAI?'; 'how much will it invest?' of 'Who leads
+    Stargate, and how much will it invest?' asks about Stargate. A part that names something
+    of its own keeps to it: 'he' in 'how much did he invest in OpenAI?' names no one the
+    answer can be checked for."""
+    if not content_stems(part) - _GENERIC:
+        return f"{part.strip().rstrip('?')}: {without_opening(first).rstrip('?')}?"
+    if names(part) or not POINTS_BACK.search(part):
+        return part
+    carried = names(first)
+    return f"{part.strip().rstrip('?')}: {', '.join(carried)}?" if carried else part
 
 
 def need(question: str) -> Need:

@@ -137,6 +137,22 @@ def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_questi
     assert question_parts(two) == ["Which firm led the talks", "how much did Musk offer?"]
 
 
+def test_a_part_that_leans_on_the_first_is_asked_about_what_the_first_names() -> None:
+    founded, when = question_parts("Who founded OpenAI, and when?")
+    assert founded == "Who founded OpenAI"
+    asked = need(when)
+    assert (asked.kind, asked.names, asked.relation) == (
+        AnswerType.time,
+        ("OpenAI",),
+        content_stems("founded"),
+    )
+    _, invest = question_parts("Who leads Stargate, and how much will it invest?")
+    assert need(invest).names == ("Stargate",) and need(invest).kind is AnswerType.amount
+    # A part that names something of its own keeps to it, even with a pronoun in it.
+    _, own = question_parts("How much did Musk give DeepMind, and how much did he give OpenAI?")
+    assert own == "how much did he give OpenAI?"
+
+
 def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
     assert answer_type("And who are its partners? (Stargate)") is AnswerType.person
     assert answer_type("And how much will they invest?") is AnswerType.amount
