@@ -77,7 +77,8 @@ def _passage(retrieved: RetrievedPassage) -> Passage:
 
 
 class _PartSearch:
-    """What one part of a question finds asked alone, searched at most once per part."""
+    """The parts of a question searched alone, each once however often it is asked for: the
+    quotes ask for a part they cannot state, the model's prompt for every part."""
 
     def __init__(self, search: Callable[[str], PartEvidence]) -> None:
         self._search = search
@@ -87,6 +88,11 @@ class _PartSearch:
         if part not in self.found:
             self.found[part] = self._search(part)
         return self.found[part]
+
+    def every_part(self, question: str) -> None:
+        if len(parts := question_parts(question)) > 1:
+            for part in parts:
+                self(part)
 
 
 def _with_parts(
@@ -269,9 +275,15 @@ class RagService:
             raise IndexUnavailableError(f"the index cannot be searched: {exc}") from exc
 
     def _part_evidence(self, part: str, articles: list[str] | None) -> PartEvidence:
+        """What a part finds asked alone. It only adds to what the whole question found, so a
+        failed search leaves the answer to that."""
         vector = self.embed_model.get_query_embedding(part)
-        bundle = QueryBundle(part, embedding=vector)
-        return PartEvidence(vector, self._search(bundle, PART_TOP_K, articles))
+        try:
+            found = self._search(QueryBundle(part, embedding=vector), PART_TOP_K, articles)
+        except IndexUnavailableError as error:
+            logger.warning("a question part could not be searched alone: %s", error)
+            found = []
+        return PartEvidence(vector, found)
 
     def _events(
         self,
@@ -291,10 +303,7 @@ class RagService:
         mode, text, citations, dropped = self.mode, "", [], 0
         passages: list[Passage] | None = None
         if evidence.supported and self._generative:
-            # The model cites only what it reads: each part's own passages are found first.
-            if len(asked := question_parts(query)) > 1:
-                for part in asked:
-                    parts(part)
+            parts.every_part(query)  # the model cites only what it reads
             found = _with_parts(retrieved, parts.found)
             passages = [_passage(p) for p in found]
             yield SourcesEvent(query=query, mode=mode, passages=passages)

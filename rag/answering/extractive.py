@@ -72,7 +72,8 @@ class _Unit:
 
 @dataclass(frozen=True)
 class PartEvidence:
-    """What was found for one part of a question asked alone: its vector and passages."""
+    """One part of a question asked alone: its passages, and its own vector to weigh their
+    sentences by, as the whole question's would favour the other part."""
 
     vector: list[float]
     passages: list[RetrievedPassage]
@@ -177,16 +178,18 @@ class ExtractiveAnswerer:
         """The best unit that states the answer on its own (a full fact first), else the best
         one; then units that fill in names it misses and close runners-up."""
 
-        # A full fact in the question's own words over a partial one: the count of the doses
-        # asked about, not of something else; the city, not its country.
+        # Where the question names what it wants counted or the kind of place, a partial fact
+        # is one of another thing (a count of children for 'how many doses', the country for
+        # 'which city'): a unit with the very thing, in the question's own words, goes first.
         def full(unit: _Unit) -> bool:
             return fact_strength(asked, unit.text) == 1.0 and shares_relation(asked, unit.text)
 
-        first = next((unit for unit in ranked if cls._states_it([unit], asked)), None)
-        best = first or ranked[0]
-        if first and not full(first):
-            after = ranked[ranked.index(first) + 1 :]
-            best = next((u for u in after if full(u) and cls._states_it([u], asked)), first)
+        stating = (n for n, unit in enumerate(ranked) if cls._states_it([unit], asked))
+        first = next(stating, None)
+        best = ranked[first or 0]
+        if first is not None and (asked.counted or asked.settlement) and not full(best):
+            later = ranked[first + 1 :]
+            best = next((u for u in later if full(u) and cls._states_it([u], asked)), best)
         chosen = [best]
         covered = content_stems(best.text)
         missing = set(missing_names(asked, best.subject))
@@ -254,9 +257,9 @@ class ExtractiveAnswerer:
             quotes = self._quotes(units, asked)
             if quotes is None and find_part and len(parts) > 1:
                 own = find_part(part)
-                quotes = self._quotes(
-                    self._units([*own.passages, *passages], np.asarray(own.vector)), asked
-                )
+                if own.passages:
+                    vector = np.asarray(own.vector)
+                    quotes = self._quotes(self._units([*own.passages, *passages], vector), asked)
             if quotes:
                 chosen += [q for q in quotes if not any(q.overlaps(c) for c in chosen)]
         citations = [

@@ -136,7 +136,7 @@ _TYPE_CUES = (
                                    rf"|\bwhat (is|was|are|were|will be) (the|its|their|his|her"
                                    rf"|[\w.&-]+(?: [\w.&-]+){{0,3}}['’]s)( [\w-]+)?"
                                    r" (budget|revenue|price|salary|fee|valuation|fine|ransom)s?"
-                                   r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during)\b)",
+                                   r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during)\s+\w)",
                                    re.I)),
     (AnswerType.person, re.compile(rf"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
                                    rf"|\b(which|what)(\s+(?!(did|does|do|is|are|was|were|has"

@@ -60,12 +60,13 @@ _MONEY = re.compile(
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
     r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|budgets?"
-    r"|revenues?|salary|salaries|fees?|ransom|valued|valuation|sell for|sold for)\b",
+    r"|revenues?|salary|salaries|fees?|fines?|fined|ransom|valued|valuation|sell for|sold for)\b",
     re.IGNORECASE,
 )
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
-    r"\b(?:percentage|percent|share|rate|how long|how far|how old|how often)\b", re.IGNORECASE
+    r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often)\b",
+    re.IGNORECASE,
 )
 # The words news reports speech with: what a statement holds, and what ties a speaker to it.
 _SAYS = (
@@ -298,27 +299,58 @@ def _country_prefixes() -> frozenset[str]:
     return frozenset(found)
 
 
+# Countries as English news names them, beside ISO 3166's names; and names ISO 3166 lists that
+# are cities too, so that 'in Singapore' answers 'which city'.
+_COUNTRY_ALIASES = (
+    "russia",
+    "turkey",
+    "britain",
+    "great britain",
+    "england",
+    "scotland",
+    "wales",
+    "northern ireland",
+    "palestine",
+    "kosovo",
+    "ivory coast",
+    "burma",
+    "holland",
+    "america",
+    "brunei",
+    "east timor",
+    "cape verde",
+    "swaziland",
+)
+_CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "VA"})
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_PLACE_OPENING = re.compile(r"\W*(?:in|at|outside|near|from|to)\s+(?:the\s+)?", re.IGNORECASE)
+_PLACE_WORDS = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]*){0,4}")
+
+
 @cache
 def _country_names() -> frozenset[str]:
-    return frozenset(
+    listed = {
         getattr(country, field).lower()
         for country in pycountry.countries
+        if country.alpha_2 not in _CITY_STATES
         for field in ("name", "official_name", "common_name")
         if hasattr(country, field)
-    )
+    }
+    return frozenset(listed | set(_COUNTRY_ALIASES))
 
 
 def _country(text: str, start: int) -> bool:
-    """'to Qatar', 'in the United States': the place named from start, after its
-    preposition, is a country."""
-    place = _PLACE_OPENING.sub("", text[start : start + 60]).lower()
-    return any(
-        place.startswith(name) and not place[len(name) : len(name) + 1].isalnum()
-        for name in _country_names()
-    )
-
-
-_PLACE_OPENING = re.compile(r"^\W*(?:in|at|outside|near|from|to)\s+(?:the\s+)?", re.IGNORECASE)
+    """The place named from start, after its preposition, is a country ('to Qatar', 'in the
+    United States'): only the region of a city asked for. 'Mexico City' is a city."""
+    opening = _PLACE_OPENING.match(text, start, start + 80)
+    words = _PLACE_WORDS.match(text, opening.end() if opening else start)
+    if not words:
+        return False
+    names = words.group().split()
+    for size in range(len(names), 0, -1):
+        if _POSSESSIVE_END.sub("", " ".join(names[:size])).lower() in _country_names():
+            return names[size : size + 1] != ["City"]
+    return False
 
 
 def _nationality(word: str) -> bool:
@@ -441,9 +473,13 @@ def _name_in(name: str, text: str) -> bool:
 
 
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-# Capitalised words in a row, with the short words a name may hold between them.
-_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|de)\s+)*[A-Z][\w'’-]*)+")
-_SMALL_WORD = re.compile(r"^(?:of|for|and|the|on|de)$")
+_SMALL_WORDS = r"of|for|and|the|on|de"
+# Capitalised words in a row on one line, with the short words a name may hold between them;
+# a run starts only where no word or hyphen precedes it, so a long hyphen chain is read once.
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:{_SMALL_WORDS})[ \t]+)*[A-Z][\w'’-]*)+"
+)
+_SMALL_WORD = re.compile(rf"^(?:{_SMALL_WORDS})$")
 
 
 @lru_cache(maxsize=8192)
@@ -452,10 +488,15 @@ def _spelled_out(text: str) -> frozenset[str]:
     Laboratory', 'FBI' of 'the Federal Bureau of Investigation'."""
     found = set()
     for run in _NAME_RUN.finditer(text):
-        initials = "".join(w[0] for w in run.group().split() if not _SMALL_WORD.match(w))
-        # The run may open or close with another name: 'NASA's Jet Propulsion Laboratory'.
-        found |= {initials[i:] for i in range(len(initials) - 1)}
-        found |= {initials[:j] for j in range(2, len(initials) + 1)}
+        words = run.group().split()
+        # 'FBI' skips the 'of' of its name, 'DOJ' keeps it ('Department of Justice').
+        for initials in (
+            "".join(w[0] for w in words if not _SMALL_WORD.match(w)),
+            "".join(w[0].upper() for w in words),
+        ):
+            # The run may open or close with another name: 'NASA's Jet Propulsion Laboratory'.
+            found |= {initials[i:] for i in range(len(initials) - 1)}
+            found |= {initials[:j] for j in range(2, len(initials) + 1)}
     return frozenset(found)
 
 

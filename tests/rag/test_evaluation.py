@@ -44,6 +44,23 @@ def test_harness_known_outcomes(service: RagService) -> None:
     assert metrics.latency_p50_ms > 0
 
 
+@pytest.mark.slow
+@pytest.mark.integration
+def test_retrieval_is_scored_on_the_top_k_not_on_what_a_part_found_alone(
+    service: RagService,
+) -> None:
+    """The answer quotes the DeepMind sum from a passage its second part found alone; the
+    top 1 for the whole question does not hold it, and the passage hit says so."""
+    question = EvalQuestion(
+        id="two-parts",
+        question="Who leads the Stargate project, and how much did Musk invest in DeepMind?",
+        articles=["002_7e74fc949ae09983"],
+        answer_keys=["5 million"],
+    )
+    (result,) = evaluate(service, [question], top_k=1).results
+    assert result.answer_has_keys and not result.passage_hit
+
+
 def test_bad_question_file_is_a_clear_cli_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "q1", "question": "fine?", "articles": []}\n{"id": "q2"}\n')

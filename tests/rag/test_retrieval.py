@@ -5,6 +5,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from chromadb.errors import ChromaError
 from llama_index.core.schema import QueryBundle
 
 from rag.service import RagService
@@ -52,3 +53,25 @@ def test_concurrent_questions_get_what_each_gets_alone(service: RagService) -> N
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda each: _ranking(service, *each), asked))
     assert together == alone
+
+
+def test_a_part_searched_alone_adds_to_the_answer_and_its_failure_takes_nothing(
+    service: RagService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one passage for the whole question, the other part is searched alone; when the
+    store fails that search, the answer still stands on what the whole question found."""
+    question = "How much did Musk invest in DeepMind, and who leads the Stargate project?"
+    whole = service.ask(question, top_k=1)
+    assert len({c.article_id for c in whole.citations}) == 2 and len(whole.passages) > 1
+
+    retrieve = service.retriever.retrieve
+
+    def store_down_for_parts(bundle: QueryBundle, top_k: int, articles=None):
+        if bundle.query_str != question:
+            raise ChromaError("the store went away")
+        return retrieve(bundle, top_k, articles)
+
+    monkeypatch.setattr(service.retriever, "retrieve", store_down_for_parts)
+    alone = service.ask(question, top_k=1)
+    assert alone.answered and len(alone.passages) == 1
+    assert {c.article_id for c in alone.citations} == {alone.passages[0].article_id}

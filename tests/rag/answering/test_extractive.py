@@ -192,3 +192,17 @@ def test_a_part_the_passages_do_not_state_is_searched_alone() -> None:
     searched.clear()
     ExtractiveAnswerer().answer(question, vector, [FERRY, BRIDGE], find_part)
     assert searched == []
+
+
+def test_a_full_fact_goes_first_only_where_a_partial_one_is_of_another_thing() -> None:
+    """A weekday is a fuller time than a year, but the year here is the one asked about: only a
+    count of something else, or a country for a city, gives way to a later unit."""
+    story = passage(
+        "factory",
+        "A town after its factory",
+        "The factory closed in 2019 after decades of losses. "
+        "Workers said on Tuesday that the factory closure still hurts the town.",
+    )
+    question = "When did the factory close?"
+    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    assert text.startswith("The factory closed in 2019")

@@ -62,6 +62,25 @@ def test_prompt_carries_numbered_fenced_passages_and_question(
     assert "97.4 billion" in " ".join(text for _, text in blocks)
 
 
+def test_each_part_of_a_two_part_question_reaches_the_model_numbered_as_listed(
+    gen_service: RagService, fake_llm: FakeLLM
+) -> None:
+    """With one passage for the whole question, each part's own passages follow it in the
+    prompt, numbered as the answer lists them, so a marker cites the passage the model read."""
+    question = "How much did Musk invest in DeepMind, and who leads the Stargate project?"
+    fake_llm.answer(NOT_COVERED)
+    answer = gen_service.ask(question, top_k=1)
+    (_, user) = fake_llm.requests[-1]["messages"]
+    blocks = [text for _, text in _BLOCK.findall(user["content"])]
+    assert blocks == [p.text for p in answer.passages] and len(blocks) > 1
+    assert "Altman led" in blocks[0]  # the one passage found for the whole question
+    deepmind = next(n for n, text in enumerate(blocks, start=1) if "$5 million in" in text)
+    # The model cites the part's passage by the number it read it under.
+    fake_llm.answer(f"Musk invested $5 million in DeepMind [{deepmind}].")
+    cited = gen_service.ask(question, top_k=1).citations
+    assert [c.text in blocks[deepmind - 1] for c in cited] == [True]
+
+
 def test_markers_become_citations_of_those_passages(
     gen_client: TestClient, fake_llm: FakeLLM
 ) -> None:

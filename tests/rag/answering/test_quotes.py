@@ -192,14 +192,35 @@ def test_the_money_noun_a_question_names_asks_for_an_amount_of_money() -> None:
     # A money noun that qualifies another noun asks for that other thing.
     assert answer_type("What is the price target?") is AnswerType.other
     assert answer_type("What is the revenue model of the start-up?") is AnswerType.other
+    assert answer_type("What was the fee for?") is AnswerType.other
+    fine = need("What was the fine for Meta?")
+    assert fine.money and fact_strength(fine, "Three regulators met in 12 cities.") == 0
+    assert need("What is the share price of Nvidia?").money
 
 
 def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     asked = need("In which city were the prisoners released?")
     country = fact_strength(asked, "They were sent to the United States on Monday.")
     assert 0 < country < fact_strength(asked, "They were released in Doha on Monday.") == 1
+    # Countries by the names news gives them, a possessive too.
+    for text in ("They met in Russia.", "They flew to Britain's capital.", "It was in Turkey."):
+        assert fact_strength(asked, text) == country, text
+    # A city named for its country, and city-states, are cities.
+    for text in ("They met in Mexico City.", "The summit was in Singapore.", "in Hong Kong."):
+        assert fact_strength(asked, text) == 1, text
     # Asked for a place of any kind, a country answers in full.
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
+
+
+def test_an_acronym_is_named_by_the_name_it_spells() -> None:
+    assert not missing_names(
+        need("Which JPL scientist led it?"), "Lopes of NASA's Jet Propulsion Laboratory"
+    )
+    assert not missing_names(need("What did the FBI find?"), "The Federal Bureau of Investigation")
+    assert not missing_names(need("What did the DOJ say?"), "The Department of Justice said so.")
+    assert missing_names(need("What did the JPL say?"), "The Jet Lag Party said so.")
+    # Initials are read within one line: a title, a publisher and an author spell nothing.
+    assert missing_names(need("What did PJS say?"), "Fed Will Act\nAssociated Press\nJohn Smith")
 
 
 def test_on_what_date_wants_a_day_not_a_month() -> None:
