@@ -41,9 +41,10 @@ BRIDGE = passage(
 )
 
 
-def answer(question: str) -> tuple[str, list]:
+def answer(question: str, *passages: RetrievedPassage) -> tuple[str, list]:
+    """The answer from `passages`, or from the ferry and bridge stories."""
     return ExtractiveAnswerer().answer(
-        question, EMBED.get_query_embedding(question), [FERRY, BRIDGE]
+        question, EMBED.get_query_embedding(question), list(passages) or [FERRY, BRIDGE]
     )
 
 
@@ -114,7 +115,7 @@ def test_a_count_from_one_story_does_not_answer_for_a_name_another_only_mentions
         "Shares of Lowe's slid on Tuesday after the report was published. "
         "The retailer is expected to lay off 2,400 employees this week as losses grow.",
     )
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    text, _ = answer(question, story)
     assert "2,400 employees" in text
 
 
@@ -131,7 +132,7 @@ def test_a_relation_word_few_sentences_use_outweighs_one_most_use() -> None:
         "Both men were professors at the American University of Kabul before their capture.",
     )
     question = "Where did the freed hostages teach as professors?"
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    text, _ = answer(question, story)
     assert text.startswith("Both men were professors at the American University of Kabul")
 
 
@@ -142,35 +143,32 @@ def test_an_article_answers_for_its_own_publisher() -> None:
     )
     estimate.node.node.metadata["publisher"] = "PolitiFact"
     question = "By PolitiFact's estimate, how much are the drugs worth each week?"
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [estimate])
+    text, _ = answer(question, estimate)
     assert text == "We put the value at $44 million a week. [1]"
 
 
-def test_a_full_fact_is_quoted_before_a_partial_one_that_scores_higher() -> None:
-    """The first sentence shares more of the question's words and counts other things; the
-    second, further down, counts the very doses asked about."""
+def test_the_count_of_the_thing_asked_is_quoted_before_a_count_of_another() -> None:
+    """The first sentence shares more of the question's words and counts players; the
+    second counts the very tickets asked about."""
     story = passage(
-        "vaccines",
-        "Doctors offer flu shots to detained migrants",
-        "The volunteer doctors offered to bring flu vaccines for detained migrants after "
-        "three children died. "
-        "The group's letter said it would provide 100 doses of the vaccine.",
+        "tickets",
+        "A club sells out",
+        "The club sold its members seats for the final within two days, after three players "
+        "were injured. A statement said 40,000 tickets were gone by Friday.",
     )
-    question = "How many flu vaccine doses did the volunteer doctors offer to bring for migrants?"
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
-    assert text.startswith("The group's letter said it would provide 100 doses")
+    text, _ = answer("How many tickets did the club sell to its members for the final?", story)
+    assert text.startswith("A statement said 40,000 tickets were gone by Friday.")
 
 
 def test_a_city_is_quoted_over_the_country_it_lies_in() -> None:
     story = passage(
-        "swap",
-        "Prisoners freed in a swap",
-        "The government freed three prisoners and sent them to Qatar on Monday. "
-        "The prisoners were released in Doha, where the group keeps an office.",
+        "tour",
+        "A band on tour",
+        "The band played its first concert of the tour after flying to France on Monday. "
+        "Fans filled the hall in Lyon, the singer's home city.",
     )
-    question = "In which city were the three freed prisoners released?"
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
-    assert text.startswith("The prisoners were released in Doha")
+    text, _ = answer("In which city did the band play its first concert?", story)
+    assert text.startswith("Fans filled the hall in Lyon")
 
 
 def test_a_part_the_passages_do_not_state_is_searched_alone() -> None:
@@ -204,5 +202,5 @@ def test_a_full_fact_goes_first_only_where_a_partial_one_is_of_another_thing() -
         "Workers said on Tuesday that the factory closure still hurts the town.",
     )
     question = "When did the factory close?"
-    text, _ = ExtractiveAnswerer().answer(question, EMBED.get_query_embedding(question), [story])
+    text, _ = answer(question, story)
     assert text.startswith("The factory closed in 2019")

@@ -182,11 +182,11 @@ def test_what_something_cost_is_answered_by_money_not_by_another_figure() -> Non
 
 
 def test_the_money_noun_a_question_names_asks_for_an_amount_of_money() -> None:
-    asked = need("What is the budget of the fourth Star Trek film?")
+    asked = need("What is the budget of the new city museum?")
     assert asked.kind is AnswerType.amount and asked.money
-    assert fact_strength(asked, "It is the fourth film, and it runs 120 minutes.") == 0
-    assert fact_strength(asked, "The film has a budget of $190 million.") == 1
-    assert answer_type("What was Home Depot's total revenue in the third quarter?") is (
+    assert fact_strength(asked, "The museum will show 120 paintings on four floors.") == 0
+    assert fact_strength(asked, "The museum has a budget of $190 million.") == 1
+    assert answer_type("What was the retailer's total revenue in the third quarter?") is (
         AnswerType.amount
     )
     # A money noun that qualifies another noun asks for that other thing.
