@@ -23,7 +23,7 @@ from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, PartEvidence, quoted
 from rag.answering.generative import GenerativeAnswerer
-from rag.answering.support import need, question_parts
+from rag.answering.support import need, question_parts, searched_parts
 from rag.config import Settings, get_settings
 from rag.errors import ArticleError, ArticleNotFoundError, IndexUnavailableError, RagError
 from rag.index.embedding import VectorModel
@@ -90,9 +90,8 @@ class _PartSearch:
         return self.found[part]
 
     def every_part(self, question: str) -> None:
-        if len(parts := question_parts(question)) > 1:
-            for part in parts:
-                self(part)
+        for part in searched_parts(question_parts(question)):
+            self(part.text)
 
 
 def _with_parts(

@@ -6,7 +6,7 @@ or whose best passage is barely related, is declined before any answer is writte
 
 from dataclasses import dataclass
 
-from rag.answering.question import counted, key_terms, names
+from rag.answering.question import ACRONYM, counted, key_terms, names, spells
 from rag.index.lexical import Vocabulary
 from rag.retrieval import RetrievedPassage
 from rag.text import words
@@ -29,7 +29,13 @@ def assess(
     if not passages:
         return Evidence(False, "no passage was retrieved")
     terms = key_terms(question) + [noun for noun in [counted(question)] if noun]
-    missing = [term for term in terms if not all(_known(w, vocabulary) for w in words(term))]
+    missing = [
+        term
+        for term in terms
+        if not all(_known(w, vocabulary) for w in words(term))
+        # An acronym the articles only spell out ('the Centers for Disease Control' for CDC).
+        and not (ACRONYM.match(term) and any(spells(term, p.node.node.text) for p in passages))
+    ]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")
     closest = max(passages, key=lambda p: p.relevance)

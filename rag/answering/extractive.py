@@ -26,8 +26,8 @@ from rag.answering.support import (
     fact_strength,
     holds_fact,
     missing_names,
-    need,
     question_parts,
+    searched_parts,
     shares_relation,
 )
 from rag.models import Citation
@@ -105,6 +105,11 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
             continue  # its subject is in a sentence that cannot be quoted with it
         found.append((first, last))
     return tuple(found)
+
+
+def _within(units: list[_Unit], articles: set[str]) -> list[_Unit]:
+    """The units of those articles; all of them when none are given."""
+    return [unit for unit in units if unit.meta["article_id"] in articles] if articles else units
 
 
 def _by_article(units: list[_Unit]) -> list[list[_Unit]]:
@@ -187,7 +192,8 @@ class ExtractiveAnswerer:
         stating = (n for n, unit in enumerate(ranked) if cls._states_it([unit], asked))
         first = next(stating, None)
         best = ranked[first or 0]
-        if first is not None and (asked.counted or asked.settlement) and not full(best):
+        other_thing = asked.counted or asked.settlement
+        if first is not None and other_thing and fact_strength(asked, best.text) < 1.0:
             later = ranked[first + 1 :]
             best = next((u for u in later if full(u) and cls._states_it([u], asked)), best)
         chosen = [best]
@@ -250,16 +256,21 @@ class ExtractiveAnswerer:
         again with the passages `find_part` finds for it alone: the article a second part
         names is often not among those found for both."""
         units = self._units(passages, np.asarray(question_vector))
-        chosen: list[_Unit] = []
         parts = question_parts(question)
-        for part in parts:
-            asked = need(part)
-            quotes = self._quotes(units, asked)
-            if quotes is None and find_part and len(parts) > 1:
-                own = find_part(part)
+        searched = searched_parts(parts)
+        chosen: list[_Unit] = []
+        first_articles: set[str] = set()
+        for number, part in enumerate(parts):
+            # A part that leans on the first ('..., and when?') is about the first's story.
+            within = first_articles if part.leans else set()
+            quotes = self._quotes(_within(units, within), part.asked)
+            if quotes is None and find_part and part in searched:
+                own = find_part(part.text)
                 if own.passages:
-                    vector = np.asarray(own.vector)
-                    quotes = self._quotes(self._units([*own.passages, *passages], vector), asked)
+                    more = self._units([*own.passages, *passages], np.asarray(own.vector))
+                    quotes = self._quotes(_within(more, within), part.asked)
+            if quotes and number == 0:
+                first_articles = {unit.meta["article_id"] for unit in quotes}
             if quotes:
                 chosen += [q for q in quotes if not any(q.overlaps(c) for c in chosen)]
         citations = [

@@ -3,6 +3,7 @@ wants. Read by the decline check, the quote scorer and follow-up questions alike
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from rag.text import only_a_verb
 
@@ -86,17 +87,44 @@ _NOT_NAMES = set(
 POINTS_BACK = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
 )
-# A question's opening words: what remains of 'How much did Musk offer?' is 'Musk offer?'.
-_OPENING = re.compile(
-    r"^\s*(?:how(?:\s+(?:much|many|long|far|old|big|large))?|what|which|who|whom|whose|when"
-    r"|where|why)\b\s*(?:(?:did|does|do|is|are|was|were|will|would|has|have|had|can|could)"
-    r"\b\s*)?",
-    re.IGNORECASE,
+
+
+ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_SMALL_WORDS = r"of|for|and|the|on|de"
+# Capitalised words in a row on one line, with the short words a name may hold between them;
+# a run starts only where no word or hyphen precedes it, so a long hyphen chain is read once.
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:{_SMALL_WORDS})[ \t]+)*[A-Z][\w'’-]*)+"
 )
+_SMALL_WORD = re.compile(rf"^(?:{_SMALL_WORDS})$")
+# Capitalised only as a sentence's first word: 'The New York Times' is 'NYT'.
+_OPENERS = frozenset(["the", "a", "an", "in", "on", "at", "for", "by", "after", "before", "when"])
+_POSSESSIVE_WORD = re.compile(r"['’]s$")
 
 
-def without_opening(question: str) -> str:
-    return _OPENING.sub("", question)
+def spells(acronym: str, text: str) -> bool:
+    """A name in text whose initials are the acronym: 'JPL' of 'NASA's Jet Propulsion
+    Laboratory', 'FBI' of 'the Federal Bureau of Investigation', 'DOJ' of 'the Department of
+    Justice', 'CDC' of 'the Centers for Disease Control and Prevention'. The name is read on
+    one line (a title, a publisher and an author spell nothing): whole, up to an 'and', or
+    after the possessive of another name."""
+    return acronym in _spelled_out(text)
+
+
+@lru_cache(maxsize=8192)
+def _spelled_out(text: str) -> frozenset[str]:
+    found = set()
+    for run in _NAME_RUN.finditer(text):
+        words = run.group().split()
+        while words and words[0].lower() in _OPENERS:
+            words.pop(0)
+        owners = [n for n, word in enumerate(words[:-1]) if _POSSESSIVE_WORD.search(word)]
+        joined = words.index("and") if "and" in words else len(words)
+        for name in [words, words[:joined]] + [words[n + 1 :] for n in owners]:
+            # 'FBI' skips the 'of' of its name, 'DOJ' keeps it.
+            found.add("".join(w[0] for w in name if not _SMALL_WORD.match(w)))
+            found.add("".join(w[0].upper() for w in name))
+    return frozenset(found)
 
 
 class AnswerType(StrEnum):

@@ -8,12 +8,13 @@ check their quotes with this; a passage that is merely on topic does not pass.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 
 import pycountry
 
 from rag.answering.question import (
+    ACRONYM,
     INNER_CAPITAL,
     POINTS_BACK,
     ROLES,
@@ -22,7 +23,7 @@ from rag.answering.question import (
     answer_type,
     counted,
     names,
-    without_opening,
+    spells,
 )
 from rag.text import content_stems
 
@@ -47,15 +48,33 @@ _COUNT = re.compile(
 _OTHER_COUNT = 0.5
 # A country, asked for a city: only the region of the answer.
 _OTHER_PLACE = 0.5
-# An amount of money: a currency's sign before it, or its name after it ('40 million won';
-# 'won' and 'pounds' only after a magnitude, as '2019 won' and '1,500 pounds' are no money).
+# An amount of money: a currency's sign or code before it, or its name or code after it ('40
+# million won', '30 million US dollars', 'USD 30 million', '30m euros'). Words that are also
+# other English words ('won', 'pounds', 'real') count only after a magnitude, as '2019 won'
+# and '1,500 pounds' are no money.
+_CURRENCIES = (
+    r"dollars?|euros?|yen|yuan|renminbi|rupees?|francs?|pesos?|roubles?|rubles?|lira|lire|reais"
+    r"|riyals?|rials?|dirhams?|dinars?|kronor|kroner|kron[ae]|shekels?|naira|baht|ringgit"
+    r"|rupiah|zloty|forint|hryvnias?|cents|pence"
+)
+_CURRENCIES_AFTER_MAGNITUDE = r"won|pounds|real|rand|sterling"
+_CURRENCY_CODE = r"(?-i:USD|EUR|GBP|JPY|CNY|CHF|INR|CAD|AUD|HKD|KRW|RUB|BRL|SEK|NOK|DKK)"
+_MAGNITUDE = r"billion|million|trillion|thousand|crore|lakh|bn"
 _MONEY = re.compile(
-    r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
-    r"|\d[\d,.]*\s?(?:(?:billion|million|trillion|thousand|bn)\s?(?:won|pounds)"
-    r"|(?:(?:billion|million|trillion|thousand|bn)\s?)?(?:dollars|euros|yen|yuan|rupees|francs"
-    r"|cents))\b",
+    rf"(?:[$€£¥₩₹]|\bRs\.?|\b{_CURRENCY_CODE})\s?\d[\d,.]*(?:\s?(?:{_MAGNITUDE}|m|k)\b)?"
+    rf"|\d[\d,.]*\s?(?:(?:{_MAGNITUDE})\s?(?-i:[A-Z][\w.]*\s){{0,2}}"
+    rf"(?:{_CURRENCIES_AFTER_MAGNITUDE}|{_CURRENCIES}|{_CURRENCY_CODE})"
+    rf"|(?:m|bn|k)?\s?(?-i:[A-Z][\w.]*\s){{0,2}}(?:{_CURRENCIES}|{_CURRENCY_CODE}))\b",
     re.IGNORECASE,
 )
+# A large sum without its currency ('a budget of 30 million.'), money only in part: followed by
+# another noun ('230 million light-years') it counts something else.
+_BARE_SUM = re.compile(
+    rf"\b\d[\d,.]*\s?(?:{_MAGNITUDE})\b(?=\s*(?:[.,;:)]|$)|\s+(?:in|for|on|to|from|and|or"
+    r"|per|each|a|this|last|over|by|with|after|before)\b)",
+    re.IGNORECASE,
+)
+_BARE_SUM_STRENGTH = 0.5
 # Words that make 'how much' ask for money, and only money: a count of processor cores does
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
@@ -72,7 +91,7 @@ _NOT_MONEY = re.compile(
 _SAYS = (
     r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
     r"|replied|responded|answered|called|calls|described|asserted|noted|explained|insisted"
-    r"|joked|mocked)"
+    r"|joked|mocked|announced|announces|promised|pledged|vowed)"
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
@@ -322,6 +341,29 @@ _COUNTRY_ALIASES = (
     "swaziland",
 )
 _CITY_STATES = frozenset({"SG", "HK", "MO", "MC", "VA"})
+_REGIONS = frozenset(
+    [
+        "europe",
+        "asia",
+        "africa",
+        "north america",
+        "south america",
+        "latin america",
+        "central america",
+        "middle east",
+        "oceania",
+        "scandinavia",
+        "balkans",
+        "caribbean",
+        "southeast asia",
+        "east asia",
+        "south asia",
+        "central asia",
+        "west africa",
+        "east africa",
+        "north africa",
+    ]
+)
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _PLACE_OPENING = re.compile(r"\W*(?:in|at|outside|near|from|to)\s+(?:the\s+)?", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]*){0,4}")
@@ -340,17 +382,14 @@ def _country_names() -> frozenset[str]:
 
 
 def _country(text: str, start: int) -> bool:
-    """The place named from start, after its preposition, is a country ('to Qatar', 'in the
-    United States'): only the region of a city asked for. 'Mexico City' is a city."""
+    """The place named from start, after its preposition, is a whole country or a region
+    ('to Qatar', 'in the United States', 'in Europe'): only where a city asked for lies.
+    'Mexico City', 'Turkey Creek' and 'Germany's capital, Berlin' name more than that."""
     opening = _PLACE_OPENING.match(text, start, start + 80)
     words = _PLACE_WORDS.match(text, opening.end() if opening else start)
-    if not words:
+    if not words or _POSSESSIVE_END.search(words.group()):
         return False
-    names = words.group().split()
-    for size in range(len(names), 0, -1):
-        if _POSSESSIVE_END.sub("", " ".join(names[:size])).lower() in _country_names():
-            return names[size : size + 1] != ["City"]
-    return False
+    return words.group().lower() in _country_names() | _REGIONS
 
 
 def _nationality(word: str) -> bool:
@@ -404,35 +443,63 @@ _SECOND_QUESTION = re.compile(
 _SHARED_REST = re.compile(r"^[\w\s'’-]{1,40},")
 
 
-def question_parts(question: str) -> list[str]:
+@dataclass(frozen=True)
+class Part:
+    """One question of a question that asks several: what to search for it alone, what it
+    asks, and whether it leans on the first part ('..., and when?')."""
+
+    text: str
+    asked: Need
+    leans: bool = False
+
+
+def question_parts(question: str) -> list[Part]:
     """The questions a question asks, each to be answered with its own evidence."""
-    parts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
-    if any(_SHARED_REST.match(part) for part in parts[1:]):
-        return [question]
-    return parts[:1] + [_completed(part, parts[0]) for part in parts[1:]]
+    texts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
+    if any(_SHARED_REST.match(part) for part in texts[1:]):
+        texts = [question]
+    first = texts[0]
+    return [Part(first, need(first))] + [_part(text, first) for text in texts[1:]]
 
 
-def _completed(part: str, first: str) -> str:
-    """A part that leans on the first one, made to stand alone: 'when?' of 'Who founded
-    OpenAI, and when?' asks 'when: founded OpenAI?'; 'how much will it invest?' of 'Who leads
-    Stargate, and how much will it invest?' asks about Stargate. A part that names something
-    of its own keeps to it: 'he' in 'how much did he invest in OpenAI?' names no one the
-    answer can be checked for."""
-    if not content_stems(part) - _GENERIC:
-        return f"{part.strip().rstrip('?')}: {without_opening(first).rstrip('?')}?"
-    if names(part) or not POINTS_BACK.search(part):
-        return part
-    carried = names(first)
-    return f"{part.strip().rstrip('?')}: {', '.join(carried)}?" if carried else part
+# Parts searched alone at most: a long list of questions is not a list of searches.
+_SEARCHED_PARTS = 3
 
 
-def need(question: str) -> Need:
+def searched_parts(parts: list[Part]) -> list[Part]:
+    """The parts worth a search of their own: of a question of several, the first few that
+    name something to search for."""
+    return [part for part in parts[:_SEARCHED_PARTS] if part.asked.names] if len(parts) > 1 else []
+
+
+def _part(text: str, first: str) -> Part:
+    """A part that leans on the first asks about what the first names: 'when?' of 'Who
+    founded OpenAI, and when?' asks when OpenAI was founded (the first part's names and
+    relation), 'how much will it invest?' after 'Who leads Stargate' asks about Stargate (its
+    names). Its own words say what kind of fact it wants. A part that names something of its
+    own keeps to it: 'he' in 'how much did he invest in OpenAI?' names no one the answer can
+    be checked for."""
+    earlier = need(first)
+    if not content_stems(text) - _GENERIC:
+        return Part(f"{text} {first}", need(text, leaning_on=earlier), leans=True)
+    if names(text) or not POINTS_BACK.search(text):
+        return Part(text, need(text))
+    carried = replace(earlier, relation=frozenset())
+    return Part(f"{text} {' '.join(earlier.names)}", need(text, carried), leans=True)
+
+
+def need(question: str, leaning_on: Need | None = None) -> Need:
+    """What `question` asks; `leaning_on` (an earlier part of the same question) adds the
+    names and relation words it leans on, never the kind of fact."""
     named = names(question)
     asked = tuple(dict.fromkeys(filter(None, map(_required, named))))
     # A title before a name ('President Trump') is part of it, not of the relation.
     titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
     relation -= content_stems(titles)
+    if leaning_on:
+        asked = tuple(dict.fromkeys(asked + leaning_on.names))
+        relation = (relation | leaning_on.relation) - content_stems(" ".join(asked))
     return Need(question, asked, answer_type(question), relation)
 
 
@@ -453,10 +520,11 @@ def _name_in(name: str, text: str) -> bool:
     ('Altman' for 'Sam Altman'; 'Stargate' for 'Stargate Project')."""
     lowered, joined = _comparable(text)
     name = name.replace(".", "")
+    if ACRONYM.match(name):
+        # As a word, in capitals: 'AI' is not in 'said', nor 'UK' in 'Ukraine'; or spelled out.
+        return bool(re.search(rf"\b{name}s?\b", text.replace(".", ""))) or spells(name, text)
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
-    if _ACRONYM.match(name) and name in _spelled_out(text):
-        return True  # 'JPL' for 'Jet Propulsion Laboratory'
     if _JOINED.sub("", name.lower()) in joined:
         return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
     parts = name.split()
@@ -470,34 +538,6 @@ def _name_in(name: str, text: str) -> bool:
         return True  # its initials: 'U.S.' for 'United States', 'EU' for 'European Union'
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
-
-
-_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-_SMALL_WORDS = r"of|for|and|the|on|de"
-# Capitalised words in a row on one line, with the short words a name may hold between them;
-# a run starts only where no word or hyphen precedes it, so a long hyphen chain is read once.
-_NAME_RUN = re.compile(
-    rf"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:{_SMALL_WORDS})[ \t]+)*[A-Z][\w'’-]*)+"
-)
-_SMALL_WORD = re.compile(rf"^(?:{_SMALL_WORDS})$")
-
-
-@lru_cache(maxsize=8192)
-def _spelled_out(text: str) -> frozenset[str]:
-    """The initials of each name of several words in text: 'JPL' of 'NASA's Jet Propulsion
-    Laboratory', 'FBI' of 'the Federal Bureau of Investigation'."""
-    found = set()
-    for run in _NAME_RUN.finditer(text):
-        words = run.group().split()
-        # 'FBI' skips the 'of' of its name, 'DOJ' keeps it ('Department of Justice').
-        for initials in (
-            "".join(w[0] for w in words if not _SMALL_WORD.match(w)),
-            "".join(w[0].upper() for w in words),
-        ):
-            # The run may open or close with another name: 'NASA's Jet Propulsion Laboratory'.
-            found |= {initials[i:] for i in range(len(initials) - 1)}
-            found |= {initials[:j] for j in range(2, len(initials) + 1)}
-    return frozenset(found)
 
 
 def missing_names(asked: Need, text: str) -> list[str]:
@@ -525,7 +565,7 @@ def fact_strength(asked: Need, text: str) -> float:
             return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.money:
-        kinds = [(_MONEY, 1.0)]
+        kinds = [(_MONEY, 1.0), (_BARE_SUM, _BARE_SUM_STRENGTH)]
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     best = 0.0

@@ -10,6 +10,7 @@ from rag.answering.support import (
     missing_names,
     need,
     question_parts,
+    searched_parts,
     shares_relation,
 )
 from rag.index.lexical import _query_stems
@@ -130,27 +131,44 @@ def test_documented_question_the_articles_do_not_answer_is_declined(service: Rag
     assert not service.ask("What did Angela Merkel say about xAI?").answered
 
 
+def texts(question: str) -> list[str]:
+    return [part.text for part in question_parts(question)]
+
+
 def test_a_question_word_sharing_the_rest_of_the_question_is_not_a_second_question() -> None:
     shared = "In what kind of court, and in which state, was the hearing scheduled?"
-    assert question_parts(shared) == [shared]
+    assert texts(shared) == [shared]
     two = "Which firm led the talks, and how much did Musk offer?"
-    assert question_parts(two) == ["Which firm led the talks", "how much did Musk offer?"]
+    assert texts(two) == ["Which firm led the talks", "how much did Musk offer?"]
 
 
 def test_a_part_that_leans_on_the_first_is_asked_about_what_the_first_names() -> None:
     founded, when = question_parts("Who founded OpenAI, and when?")
-    assert founded == "Who founded OpenAI"
-    asked = need(when)
-    assert (asked.kind, asked.names, asked.relation) == (
+    assert founded.asked == need("Who founded OpenAI") and not founded.leans
+    assert when.leans and (when.asked.kind, when.asked.names, when.asked.relation) == (
         AnswerType.time,
         ("OpenAI",),
         content_stems("founded"),
     )
+    # The part's own words say what it asks, whatever opens the first part.
+    _, why = question_parts("After the vote, how much did the shares fall, and why?")
+    assert why.asked.kind is AnswerType.reason
+    _, when = question_parts("In Paris, who was arrested, and when?")
+    assert (when.asked.kind, when.asked.names) == (AnswerType.time, ("Paris",))
     _, invest = question_parts("Who leads Stargate, and how much will it invest?")
-    assert need(invest).names == ("Stargate",) and need(invest).kind is AnswerType.amount
+    assert invest.leans and invest.asked.names == ("Stargate",)
+    assert invest.asked.kind is AnswerType.amount
     # A part that names something of its own keeps to it, even with a pronoun in it.
     _, own = question_parts("How much did Musk give DeepMind, and how much did he give OpenAI?")
-    assert own == "how much did he give OpenAI?"
+    assert not own.leans and own.asked == need("how much did he give OpenAI?")
+
+
+def test_only_the_first_few_parts_that_name_something_are_searched_alone() -> None:
+    many = ", and ".join(f"who founded Firm{n}" for n in range(8)) + "?"
+    assert [p.text for p in searched_parts(question_parts(many))] == texts(many)[:3]
+    nameless = question_parts("Who bought the ground, and how much did it cost?")
+    assert searched_parts(nameless) == [] and nameless[1].asked.names == ()
+    assert searched_parts(question_parts("Who founded OpenAI?")) == []
 
 
 def test_a_follow_ups_and_does_not_hide_its_question_word() -> None:
@@ -202,11 +220,16 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     asked = need("In which city were the prisoners released?")
     country = fact_strength(asked, "They were sent to the United States on Monday.")
     assert 0 < country < fact_strength(asked, "They were released in Doha on Monday.") == 1
-    # Countries by the names news gives them, a possessive too.
-    for text in ("They met in Russia.", "They flew to Britain's capital.", "It was in Turkey."):
+    # Countries by the names news gives them, and regions.
+    for text in ("They met in Russia.", "They flew to Britain.", "It was in the Middle East."):
         assert fact_strength(asked, text) == country, text
-    # A city named for its country, and city-states, are cities.
-    for text in ("They met in Mexico City.", "The summit was in Singapore.", "in Hong Kong."):
+    # A city named for its country, city-states and a country's city are cities.
+    for text in (
+        "They met in Mexico City.",
+        "The summit was in Singapore.",
+        "They landed in Germany's capital, Berlin.",
+        "They camped at Turkey Creek.",
+    ):
         assert fact_strength(asked, text) == 1, text
     # Asked for a place of any kind, a country answers in full.
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
@@ -219,6 +242,13 @@ def test_an_acronym_is_named_by_the_name_it_spells() -> None:
     assert not missing_names(need("What did the FBI find?"), "The Federal Bureau of Investigation")
     assert not missing_names(need("What did the DOJ say?"), "The Department of Justice said so.")
     assert missing_names(need("What did the JPL say?"), "The Jet Lag Party said so.")
+    assert not missing_names(
+        need("What did the CDC report?"), "The Centers for Disease Control and Prevention"
+    )
+    # An acronym is a word in capitals: 'AI' is not in 'said', nor 'UK' in 'Ukraine'.
+    assert missing_names(need("What did the AI find?"), "He said it was found.")
+    assert missing_names(need("What did the UK say?"), "Ukraine said so.")
+    assert not missing_names(need("What did the U.S. say?"), "The US said so.")
     # Initials are read within one line: a title, a publisher and an author spell nothing.
     assert missing_names(need("What did PJS say?"), "Fed Will Act\nAssociated Press\nJohn Smith")
 
