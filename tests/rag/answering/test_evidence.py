@@ -102,3 +102,11 @@ def test_a_passage_naming_all_asked_about_is_enough_at_half_the_threshold() -> N
     assert not assess("What is Colossus?", [too_far], VOCABULARY, MIN_RELEVANCE).supported
     elsewhere = passage(0.2, "The supercomputer is in Memphis.")
     assert not assess("What is Colossus?", [elsewhere], VOCABULARY, MIN_RELEVANCE).supported
+
+
+def test_an_acronym_the_articles_only_spell_out_is_not_unknown() -> None:
+    spelled = passage(0.5, "The Centers for Disease Control and Prevention counted 40 cases.")
+    assert assess("What did the CDC count?", [spelled], VOCABULARY, MIN_RELEVANCE).supported
+    other = passage(0.5, "The council counted 40 cases.")
+    evidence = assess("What did the CDC count?", [other], VOCABULARY, MIN_RELEVANCE)
+    assert not evidence.supported and "CDC" in evidence.reason

@@ -204,3 +204,17 @@ def test_a_full_fact_goes_first_only_where_a_partial_one_is_of_another_thing() -
     question = "When did the factory close?"
     text, _ = answer(question, story)
     assert text.startswith("The factory closed in 2019")
+
+
+def test_a_part_that_leans_on_the_first_is_answered_from_the_first_parts_story() -> None:
+    """'How much did it cost?' after 'Which group bought the stadium' is about the stadium:
+    the museum's cost in another story does not answer it."""
+    stadium = passage(
+        "stadium",
+        "A group buys the stadium",
+        "An investment group led by Carlos Mendes has bought the stadium after months of talks.",
+    )
+    museum = passage("museum", "A new museum", "The museum cost 210 million euros to build.")
+    question = "Which group bought the stadium, and how much did it cost?"
+    _, citations = answer(question, stadium, museum)
+    assert [c.article_id for c in citations] == ["stadium"]

@@ -214,6 +214,15 @@ def test_the_money_noun_a_question_names_asks_for_an_amount_of_money() -> None:
     fine = need("What was the fine for Meta?")
     assert fine.money and fact_strength(fine, "Three regulators met in 12 cities.") == 0
     assert need("What is the share price of Nvidia?").money
+    # Currencies by name, with a country before them, by code, and a bare large sum in part.
+    for text in (
+        "It cost 30 million US dollars.",
+        "Meta was fined 500 million roubles.",
+        "USD 30 million was paid.",
+        "It cost 30m euros.",
+    ):
+        assert fact_strength(asked, text) == 1, text
+    assert 0 < fact_strength(asked, "The museum has a budget of 30 million.") < 1
 
 
 def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
@@ -278,6 +287,7 @@ def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
     assert not attributes_speech(asked, "Djokovic will make his first appearance on Wednesday.")
     assert attributes_speech(asked, '"The format is very hard," Djokovic said.')
     assert attributes_speech(need("Who won the match?"), "Spain won the match.")
+    assert attributes_speech(asked, "Djokovic announced that he would play in the final.")
 
 
 def test_a_text_that_names_what_is_counted_without_counting_it_holds_no_count() -> None:
