@@ -165,7 +165,8 @@ class ExtractiveAnswerer:
     def _score(unit: _Unit, asked: Need, weights: dict[str, float]) -> float:
         stems = content_stems(unit.text)
         overlap = len(asked.stems & stems) / max(len(asked.stems), 1)
-        named = 1 - len(missing_names(asked, unit.subject)) / max(len(asked.names), 1)
+        wanted = asked.names + asked.qualifiers
+        named = 1 - len(missing_names(asked, unit.subject, wanted)) / max(len(wanted), 1)
         fact = fact_strength(asked, unit.text)
         shared = sum(weights[stem] for stem in weights.keys() & stems)
         related = shared / sum(weights.values()) if weights else 1.0

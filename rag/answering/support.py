@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 
 import pycountry
+from lemminflect import getAllLemmas
 
 from rag.answering.question import (
     ACRONYM,
@@ -217,6 +218,9 @@ class Need:
     names: tuple[str, ...]
     kind: AnswerType
     relation: frozenset[str]
+    # Countries that qualify a noun ('US' of 'Which US state'): a quote need not name them,
+    # but one that does is closer to the question.
+    qualifiers: tuple[str, ...] = ()
 
     @cached_property
     def speakers(self) -> tuple[str, ...]:
@@ -488,19 +492,60 @@ def _part(text: str, first: str) -> Part:
     return Part(f"{text} {' '.join(earlier.names)}", need(text, carried), leans=True)
 
 
+# Countries as their codes name them, beside their names.
+_COUNTRY_CODES = frozenset(["US", "USA", "UK", "EU", "UAE"])
+_AUXILIARIES = frozenset(
+    {
+        "did",
+        "does",
+        "do",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+    }
+)
+
+
+def _qualifies(name: str, question: str) -> bool:
+    """A country before a noun qualifies it, as a nationality does: 'Which US state...?' is
+    answered by 'Abilene, Texas'. After an auxiliary ('did the US say') it is the subject."""
+    if name.replace(".", "") not in _COUNTRY_CODES and name.lower() not in _country_names():
+        return False
+    around = re.search(rf"(\w+)?\s+(?:the\s+)?{re.escape(name)}\s+([a-z]+)\b", question)
+    if not around or (around.group(1) or "").lower() in _AUXILIARIES:
+        return False
+    forms = getAllLemmas(around.group(2))
+    return "NOUN" in forms and "AUX" not in forms
+
+
 def need(question: str, leaning_on: Need | None = None) -> Need:
     """What `question` asks; `leaning_on` (an earlier part of the same question) adds the
     names and relation words it leans on, never the kind of fact."""
     named = names(question)
-    asked = tuple(dict.fromkeys(filter(None, map(_required, named))))
-    # A title before a name ('President Trump') is part of it, not of the relation.
+    qualifiers = tuple(name for name in named if _qualifies(name, question))
+    required = (_required(name) for name in named if name not in qualifiers)
+    asked = tuple(dict.fromkeys(filter(None, required)))
+    # A title before a name ('President Trump') is part of it, not of the relation; nor is a
+    # country that qualifies a noun.
     titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
-    relation -= content_stems(titles)
+    relation -= content_stems(" ".join([titles, *qualifiers]))
     if leaning_on:
         asked = tuple(dict.fromkeys(asked + leaning_on.names))
         relation = (relation | leaning_on.relation) - content_stems(" ".join(asked))
-    return Need(question, asked, answer_type(question), relation)
+    return Need(question, asked, answer_type(question), relation, qualifiers)
 
 
 _JOINED = re.compile(r"[\s‐‑–-]+")
@@ -540,8 +585,10 @@ def _name_in(name: str, text: str) -> bool:
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
 
 
-def missing_names(asked: Need, text: str) -> list[str]:
-    return [name for name in asked.names if not _name_in(name, text)]
+def missing_names(asked: Need, text: str, wanted: tuple[str, ...] | None = None) -> list[str]:
+    """The names (by default those the question requires) that text does not carry."""
+    names_wanted = asked.names if wanted is None else wanted
+    return [name for name in names_wanted if not _name_in(name, text)]
 
 
 def _surname(name: str) -> str:

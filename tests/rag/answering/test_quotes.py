@@ -244,6 +244,15 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
 
 
+def test_a_country_before_a_noun_qualifies_it_and_is_not_required() -> None:
+    state = need("In which US state is the data center being built?")
+    assert (state.names, state.qualifiers) == ((), ("US",))
+    assert not missing_names(state, "It is being built outside Abilene, Texas.")
+    # After an auxiliary, or before a verb, the country is what the question asks about.
+    assert need("What did the US say about the deal?").names == ("US",)
+    assert need("Why will the UK leave the bloc?").names == ("UK",)
+
+
 def test_an_acronym_is_named_by_the_name_it_spells() -> None:
     assert not missing_names(
         need("Which JPL scientist led it?"), "Lopes of NASA's Jet Propulsion Laboratory"
