@@ -181,8 +181,9 @@ class ExtractiveAnswerer:
 
     @classmethod
     def _choose(cls, ranked: list[_Unit], asked: Need, scores: dict[int, float]) -> list[_Unit]:
-        """The best unit that states the answer on its own (a full fact first), else the best
-        one; then units that fill in names it misses and close runners-up."""
+        """The best unit that states the answer on its own (one with the very thing asked for,
+        where a count or a city is asked), else the best one; then units that fill in names it
+        misses and close runners-up."""
 
         # Where the question names what it wants counted or the kind of place, a partial fact
         # is one of another thing (a count of children for 'how many doses', the country for
@@ -262,7 +263,10 @@ class ExtractiveAnswerer:
         chosen: list[_Unit] = []
         first_articles: set[str] = set()
         for number, part in enumerate(parts):
-            # A part that leans on the first ('..., and when?') is about the first's story.
+            # A part that leans on the first ('..., and when?') is about the first's story,
+            # and without it about nothing known.
+            if part.leans and not first_articles:
+                continue
             within = first_articles if part.leans else set()
             quotes = self._quotes(_within(units, within), part.asked)
             if quotes is None and find_part and part in searched:

@@ -218,3 +218,9 @@ def test_a_part_that_leans_on_the_first_is_answered_from_the_first_parts_story()
     question = "Which group bought the stadium, and how much did it cost?"
     _, citations = answer(question, stadium, museum)
     assert [c.article_id for c in citations] == ["stadium"]
+
+
+def test_a_part_that_leans_on_an_unanswered_first_part_is_not_answered() -> None:
+    museum = passage("museum", "A new museum", "The museum cost 210 million euros to build.")
+    question = "Who bought the stadium, and how much did it cost?"
+    assert answer(question, museum) == ("", [])
