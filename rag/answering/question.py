@@ -34,17 +34,9 @@ _INNER_NAME = re.compile(
     r"(?:(?<=[\w,;:]\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\b(?:Mrs|Rep|Sen|Gov|Col|Gen)\.\s)"
     r"|(?<=\bLt\.\s))[A-Z][\w'’-]*\w(?:(?<!['’]s)\s\d{1,3}(?![\w,.]))?"
 )
-# Capitalised without being names: question words and a sentence's usual first words.
-_NOT_NAMES = set(
+# The verbs a question's verb leans on: 'did' of 'What did the US say?'.
+AUXILIARIES = frozenset(
     [
-        "what",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "which",
-        "why",
-        "how",
         "did",
         "does",
         "do",
@@ -60,6 +52,22 @@ _NOT_NAMES = set(
         "will",
         "would",
         "should",
+        "may",
+        "might",
+        "must",
+    ]
+)
+# Capitalised without being names: question words and a sentence's usual first words.
+_NOT_NAMES = AUXILIARIES | set(
+    [
+        "what",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
         "according",
         "in",
         "on",

@@ -16,6 +16,7 @@ from lemminflect import getAllLemmas
 
 from rag.answering.question import (
     ACRONYM,
+    AUXILIARIES,
     INNER_CAPITAL,
     POINTS_BACK,
     ROLES,
@@ -494,28 +495,6 @@ def _part(text: str, first: str) -> Part:
 
 # Countries as their codes name them, beside their names.
 _COUNTRY_CODES = frozenset(["US", "USA", "UK", "EU", "UAE"])
-_AUXILIARIES = frozenset(
-    {
-        "did",
-        "does",
-        "do",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "is",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-    }
-)
 
 
 def _qualifies(name: str, question: str) -> bool:
@@ -524,7 +503,7 @@ def _qualifies(name: str, question: str) -> bool:
     if name.replace(".", "") not in _COUNTRY_CODES and name.lower() not in _country_names():
         return False
     around = re.search(rf"(\w+)?\s+(?:the\s+)?{re.escape(name)}\s+([a-z]+)\b", question)
-    if not around or (around.group(1) or "").lower() in _AUXILIARIES:
+    if not around or (around.group(1) or "").lower() in AUXILIARIES:
         return False
     forms = getAllLemmas(around.group(2))
     return "NOUN" in forms and "AUX" not in forms
