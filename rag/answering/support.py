@@ -538,6 +538,16 @@ def _comparable(text: str) -> tuple[str, str]:
     return lowered, _JOINED.sub("", lowered)
 
 
+@lru_cache(maxsize=8192)
+def _undotted(text: str) -> str:
+    return text.replace(".", "")
+
+
+@lru_cache(maxsize=1024)
+def _as_word(acronym: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{acronym}s?\b")
+
+
 def _name_in(name: str, text: str) -> bool:
     """The whole name (or its singular: 'H100' for 'H100s'), a part of it that only a name has
     ('H100' of 'H100 GPU'), or, for a name of capitalised words, its last word as written
@@ -546,7 +556,7 @@ def _name_in(name: str, text: str) -> bool:
     name = name.replace(".", "")
     if ACRONYM.match(name):
         # As a word, in capitals: 'AI' is not in 'said', nor 'UK' in 'Ukraine'; or spelled out.
-        return bool(re.search(rf"\b{name}s?\b", text.replace(".", ""))) or spells(name, text)
+        return bool(_as_word(name).search(_undotted(text))) or spells(name, text)
     if name.lower() in lowered or (name.endswith("s") and name[:-1].lower() in lowered):
         return True
     if _JOINED.sub("", name.lower()) in joined:
