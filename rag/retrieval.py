@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from llama_index.core.llms import MockLLM
-from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle, QueryType, TextNode
 
@@ -50,24 +50,26 @@ def _hits(found: list[tuple[str, float]]) -> list[NodeWithScore]:
     return [NodeWithScore(node=_PassageRef(id_=id_), score=score) for id_, score in found]
 
 
-class _Side(BaseRetriever):
-    """One side of the hybrid search. The fusion retriever's own retrieval is traced (one span
-    and its events per question); the sides it calls are not traced again, which cost more than
-    the lexical search itself."""
+class _Side:
+    """One side of the hybrid search, as the fusion retriever calls it. The fusion retriever's
+    own retrieval is traced (one span and its events per question); a llama-index retriever
+    here would open two more spans per side and question (each reads its method's signature),
+    which cost more than the lexical search itself."""
 
     def __init__(self, index: ArticleIndex) -> None:
-        super().__init__()
         self._index = index
 
     def retrieve(self, str_or_query_bundle: QueryType) -> list[NodeWithScore]:
         return self._retrieve(_asked(str_or_query_bundle))
 
+    def _retrieve(self, question: _Question) -> list[NodeWithScore]:
+        raise NotImplementedError
+
 
 class _LexicalRetriever(_Side):
     """BM25 from the question's lexical snapshot, narrowed to its articles, cut to the top k."""
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        question = _asked(query_bundle)
+    def _retrieve(self, question: _Question) -> list[NodeWithScore]:
         found = question.snapshot.search(
             self._index.lexical.schema,
             question.query_str,
@@ -81,8 +83,7 @@ class _VouchedRetriever(_Side):
     """Dense hits of the article versions the question's lexical snapshot holds, cut to the
     top k: a version still being written, or already replaced, is dropped."""
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        question = _asked(query_bundle)
+    def _retrieve(self, question: _Question) -> list[NodeWithScore]:
         # Twice as many as kept: room for the passages of a version being replaced.
         found = self._index.nearest(
             question.embedding, 2 * question.candidates, question.article_ids
