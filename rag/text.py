@@ -133,6 +133,13 @@ def only_a_verb(word: str) -> bool:
     return "VERB" in lemmas and "NOUN" not in lemmas
 
 
+@lru_cache(maxsize=8192)
+def a_noun(word: str) -> bool:
+    """A word English uses as a noun and never as an auxiliary: 'state', not 'will'."""
+    lemmas = getAllLemmas(word.lower())
+    return "NOUN" in lemmas and "AUX" not in lemmas
+
+
 def load_word_tables() -> None:
     """lemminflect reads its lemma and inflection tables on first use (a third of a second,
     a hundred questions' worth): the service reads them as it starts, not on a question."""

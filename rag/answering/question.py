@@ -16,13 +16,7 @@ _KEY_TERM = re.compile(
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 _HOW_MANY = re.compile(r"\bhow many ([a-z][\w-]*(?:\s+[\w-]+){0,4})", re.IGNORECASE)
-# Where the thing counted ends: an auxiliary, a preposition ('students at Harvard').
-_AFTER_COUNTED = re.compile(
-    r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|should|might|must"
-    r"|at|in|of|on|from|for|with|by|to|into|over|under|across|per)$",
-    re.IGNORECASE,
-)
-_POSSESSIVE = re.compile(r"['’]s$")
+POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")
 # Digits or capitals inside a word: a name wherever it stands ('H100', 'xAI', 'OpenAI').
@@ -55,6 +49,25 @@ AUXILIARIES = frozenset(
         "may",
         "might",
         "must",
+    ]
+)
+# Where the thing counted ends: an auxiliary, a preposition ('students at Harvard').
+_AFTER_COUNTED = AUXILIARIES | set(
+    [
+        "at",
+        "in",
+        "of",
+        "on",
+        "from",
+        "for",
+        "with",
+        "by",
+        "to",
+        "into",
+        "over",
+        "under",
+        "across",
+        "per",
     ]
 )
 # Capitalised without being names: question words and a sentence's usual first words.
@@ -107,7 +120,6 @@ _NAME_RUN = re.compile(
 _SMALL_WORD = re.compile(rf"^(?:{_SMALL_WORDS})$")
 # Capitalised only as a sentence's first word: 'The New York Times' is 'NYT'.
 _OPENERS = frozenset(["the", "a", "an", "in", "on", "at", "for", "by", "after", "before", "when"])
-_POSSESSIVE_WORD = re.compile(r"['’]s$")
 
 
 def spells(acronym: str, text: str) -> bool:
@@ -126,7 +138,7 @@ def _spelled_out(text: str) -> frozenset[str]:
         words = run.group().split()
         while words and words[0].lower() in _OPENERS:
             words.pop(0)
-        owners = [n for n, word in enumerate(words[:-1]) if _POSSESSIVE_WORD.search(word)]
+        owners = [n for n, word in enumerate(words[:-1]) if POSSESSIVE.search(word)]
         joined = words.index("and") if "and" in words else len(words)
         for name in [words, words[:joined]] + [words[n + 1 :] for n in owners]:
             # 'FBI' skips the 'of' of its name, 'DOJ' keeps it.
@@ -211,7 +223,7 @@ def key_terms(question: str) -> list[str]:
     terms = [m.strip() for m in _QUOTED.findall(question)]
     for match in _KEY_TERM.finditer(question):
         for position, run in enumerate(_POSSESSIVE_END.split(match.group())):
-            words_in_term = [_POSSESSIVE.sub("", w) for w in run.split()]
+            words_in_term = [POSSESSIVE.sub("", w) for w in run.split()]
             # Question words are capitalised without being names...
             opening = len(words_in_term)
             while words_in_term and words_in_term[0].lower() in _NOT_NAMES:
@@ -231,7 +243,7 @@ def key_terms(question: str) -> list[str]:
 
 def names(question: str) -> list[str]:
     """Key terms plus single capitalised words, each once, none inside another."""
-    found = key_terms(question) + [_POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
+    found = key_terms(question) + [POSSESSIVE.sub("", w) for w in _INNER_NAME.findall(question)]
     unique = list(dict.fromkeys(found))
     return [t for t in unique if not any(t != other and t in other for other in unique)]
 
@@ -245,7 +257,7 @@ def counted(question: str) -> str | None:
         return None
     phrase = match.group(1).split()
     end = next(
-        (i for i, word in enumerate(phrase) if _AFTER_COUNTED.match(word) or only_a_verb(word)),
+        (i for i, word in enumerate(phrase) if word.lower() in _AFTER_COUNTED or only_a_verb(word)),
         len(phrase),
     )
     return phrase[end - 1] if end else None

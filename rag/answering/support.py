@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 
 import pycountry
-from lemminflect import getAllLemmas
 
 from rag.answering.question import (
     ACRONYM,
     AUXILIARIES,
     INNER_CAPITAL,
     POINTS_BACK,
+    POSSESSIVE,
     ROLES,
     SPEAKER,
     AnswerType,
@@ -27,7 +27,7 @@ from rag.answering.question import (
     names,
     spells,
 )
-from rag.text import content_stems
+from rag.text import a_noun, content_stems
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -369,7 +369,6 @@ _REGIONS = frozenset(
         "north africa",
     ]
 )
-_POSSESSIVE_END = re.compile(r"['’]s$")
 _PLACE_OPENING = re.compile(r"\W*(?:in|at|outside|near|from|to)\s+(?:the\s+)?", re.IGNORECASE)
 _PLACE_WORDS = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]*){0,4}")
 
@@ -386,15 +385,20 @@ def _country_names() -> frozenset[str]:
     return frozenset(listed | set(_COUNTRY_ALIASES))
 
 
+@cache
+def _countries_and_regions() -> frozenset[str]:
+    return _country_names() | _REGIONS
+
+
 def _country(text: str, start: int) -> bool:
     """The place named from start, after its preposition, is a whole country or a region
     ('to Qatar', 'in the United States', 'in Europe'): only where a city asked for lies.
     'Mexico City', 'Turkey Creek' and 'Germany's capital, Berlin' name more than that."""
     opening = _PLACE_OPENING.match(text, start, start + 80)
     words = _PLACE_WORDS.match(text, opening.end() if opening else start)
-    if not words or _POSSESSIVE_END.search(words.group()):
+    if not words or POSSESSIVE.search(words.group()):
         return False
-    return words.group().lower() in _country_names() | _REGIONS
+    return words.group().lower() in _countries_and_regions()
 
 
 def _nationality(word: str) -> bool:
@@ -463,8 +467,8 @@ def question_parts(question: str) -> list[Part]:
     texts = [part for part in _SECOND_QUESTION.split(question) if part.strip()]
     if any(_SHARED_REST.match(part) for part in texts[1:]):
         texts = [question]
-    first = texts[0]
-    return [Part(first, need(first))] + [_part(text, first) for text in texts[1:]]
+    first = Part(texts[0], need(texts[0]))
+    return [first] + [_part(text, first) for text in texts[1:]]
 
 
 # Parts searched alone at most: a long list of questions is not a list of searches.
@@ -477,16 +481,16 @@ def searched_parts(parts: list[Part]) -> list[Part]:
     return [part for part in parts[:_SEARCHED_PARTS] if part.asked.names] if len(parts) > 1 else []
 
 
-def _part(text: str, first: str) -> Part:
+def _part(text: str, first: Part) -> Part:
     """A part that leans on the first asks about what the first names: 'when?' of 'Who
     founded OpenAI, and when?' asks when OpenAI was founded (the first part's names and
     relation), 'how much will it invest?' after 'Who leads Stargate' asks about Stargate (its
     names). Its own words say what kind of fact it wants. A part that names something of its
     own keeps to it: 'he' in 'how much did he invest in OpenAI?' names no one the answer can
     be checked for."""
-    earlier = need(first)
+    earlier = first.asked
     if not content_stems(text) - _GENERIC:
-        return Part(f"{text} {first}", need(text, leaning_on=earlier), leans=True)
+        return Part(f"{text} {first.text}", need(text, leaning_on=earlier), leans=True)
     if names(text) or not POINTS_BACK.search(text):
         return Part(text, need(text))
     carried = replace(earlier, relation=frozenset())
@@ -505,8 +509,7 @@ def _qualifies(name: str, question: str) -> bool:
     around = re.search(rf"(\w+)?\s+(?:the\s+)?{re.escape(name)}\s+([a-z]+)\b", question)
     if not around or (around.group(1) or "").lower() in AUXILIARIES:
         return False
-    forms = getAllLemmas(around.group(2))
-    return "NOUN" in forms and "AUX" not in forms
+    return a_noun(around.group(2))
 
 
 def need(question: str, leaning_on: Need | None = None) -> Need:
