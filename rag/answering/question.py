@@ -138,13 +138,28 @@ def _spelled_out(text: str) -> frozenset[str]:
         words = run.group().split()
         while words and words[0].lower() in _OPENERS:
             words.pop(0)
-        owners = [n for n, word in enumerate(words[:-1]) if POSSESSIVE.search(word)]
-        joined = words.index("and") if "and" in words else len(words)
-        for name in [words, words[:joined]] + [words[n + 1 :] for n in owners]:
-            # 'FBI' skips the 'of' of its name, 'DOJ' keeps it.
-            found.add("".join(w[0] for w in name if not _SMALL_WORD.match(w)))
-            found.add("".join(w[0].upper() for w in name))
+        for name in _names_around_titles(words):
+            owners = [n for n, word in enumerate(name[:-1]) if POSSESSIVE.search(word)]
+            joined = name.index("and") if "and" in name else len(name)
+            for spelled in [name, name[:joined]] + [name[n + 1 :] for n in owners]:
+                # 'FBI' skips the 'of' of its name, 'DOJ' keeps it.
+                found.add("".join(w[0] for w in spelled if not _SMALL_WORD.match(w)))
+                found.add("".join(w[0].upper() for w in spelled))
     return frozenset(found)
+
+
+def _names_around_titles(words: list[str]) -> list[list[str]]:
+    """The names a run of capitalised words holds on either side of a person's title: 'FBI
+    Director Christopher Wray' holds 'FBI' and 'Christopher Wray'; 'Interior Minister Nancy
+    Faeser' spells no 'IMNF', nor 'Chief Dan Carter' a 'CDC'."""
+    names, current = [], []
+    for word in words:
+        if word.lower() in _TITLES:
+            names.append(current)
+            current = []
+        else:
+            current.append(word)
+    return [name for name in [*names, current] if name]
 
 
 class AnswerType(StrEnum):
@@ -157,13 +172,161 @@ class AnswerType(StrEnum):
     other = "other"
 
 
-ROLES = (
-    r"person|people|executive|ceo|chairman|chairwoman|founder|co-founder|president|director"
-    r"|prosecutor|official|minister|spokesman|spokeswoman|spokesperson|judge|lawyer|attorney"
-    r"|coach|player|actor|actress|singer|author|writer|reporter|journalist|scientist"
-    r"|researcher|senator|governor|mayor|leader|politician|manager|secretary|professor"
-    r"|doctor|officer|analyst|economist|candidate|athlete|artist|owner|investor|billionaire"
-)
+# Nouns for people, as news names them: 'Which hostage...?' and 'Who is the captain...?' ask
+# for a person's name. Not 'opponent', 'winner' or 'producer' (a team, a company or a country
+# may be one), nor 'host' ('Which country hosts...?').
+_PERSON_NOUNS = [
+    "person",
+    "people",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "boy",
+    "girl",
+    "child",
+    "teenager",
+    "executive",
+    "ceo",
+    "chairman",
+    "chairwoman",
+    "founder",
+    "co-founder",
+    "president",
+    "director",
+    "manager",
+    "owner",
+    "investor",
+    "billionaire",
+    "entrepreneur",
+    "banker",
+    "trader",
+    "shareholder",
+    "heir",
+    "prosecutor",
+    "judge",
+    "lawyer",
+    "attorney",
+    "defendant",
+    "plaintiff",
+    "witness",
+    "juror",
+    "detective",
+    "sheriff",
+    "officer",
+    "official",
+    "minister",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "diplomat",
+    "ambassador",
+    "envoy",
+    "senator",
+    "lawmaker",
+    "legislator",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "mayor",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "bishop",
+    "priest",
+    "cleric",
+    "imam",
+    "rabbi",
+    "leader",
+    "politician",
+    "candidate",
+    "nominee",
+    "adviser",
+    "advisor",
+    "aide",
+    "deputy",
+    "activist",
+    "protester",
+    "coach",
+    "player",
+    "captain",
+    "goalkeeper",
+    "striker",
+    "quarterback",
+    "pitcher",
+    "referee",
+    "umpire",
+    "athlete",
+    "boxer",
+    "golfer",
+    "swimmer",
+    "cyclist",
+    "jockey",
+    "driver",
+    "pilot",
+    "astronaut",
+    "sailor",
+    "soldier",
+    "commander",
+    "actor",
+    "actress",
+    "singer",
+    "rapper",
+    "musician",
+    "comedian",
+    "dancer",
+    "filmmaker",
+    "artist",
+    "photographer",
+    "author",
+    "writer",
+    "novelist",
+    "poet",
+    "editor",
+    "columnist",
+    "reporter",
+    "journalist",
+    "presenter",
+    "scientist",
+    "researcher",
+    "professor",
+    "teacher",
+    "student",
+    "engineer",
+    "architect",
+    "designer",
+    "inventor",
+    "doctor",
+    "surgeon",
+    "physician",
+    "nurse",
+    "patient",
+    "economist",
+    "analyst",
+    "victim",
+    "suspect",
+    "gunman",
+    "attacker",
+    "shooter",
+    "killer",
+    "hostage",
+    "prisoner",
+    "inmate",
+    "fugitive",
+    "refugee",
+    "migrant",
+    "hacker",
+    "whistleblower",
+    "spy",
+]
+ROLES = "|".join(re.escape(noun) for noun in _PERSON_NOUNS)
+# Words written before a name as a title: what follows is a person, not part of a name to spell.
+_TITLES = frozenset([*_PERSON_NOUNS, "chief"])
 _PLACES = r"town|city|country|state|region|village|county|province|nation|island|port|capital"
 # 'What did X say...?': who is asked to have said something is the group.
 SPEAKER = re.compile(

@@ -134,7 +134,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             # A person named by surname where news names people so: 'Peschorn said'.
             re.compile(
                 r"(?<=\s)[A-Z][a-z'’-]{2,}(?=,? (?:said|says|told|added|wrote|announced))"
-                r"|\b(?:said|says|told|added|wrote|announced) [A-Z][a-z'’-]{2,}\b"
+                rf"|\b(?:said|says|told|added|wrote|announced) (?!{_CALENDAR})[A-Z][a-z'’-]{{2,}}\b"
             ),
             0.8,
         ),
@@ -614,8 +614,11 @@ def fact_strength(asked: Need, text: str) -> float:
             if found in question:
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
-            # Minister Wolfgang Peschorn') may repeat the question's words.
-            if asked.kind is AnswerType.person and _surname(found) in asked_words:
+            # Minister Wolfgang Peschorn') may repeat the question's words. 'said American
+            # officials' names no one.
+            if asked.kind is AnswerType.person and (
+                _surname(found) in asked_words or _nationality(match.group().split()[-1])
+            ):
                 continue
             if asked.settlement and _country(text, match.start()):
                 best = max(best, strength * _OTHER_PLACE)

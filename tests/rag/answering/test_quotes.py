@@ -72,6 +72,21 @@ def test_a_name_after_its_role_answers_which_investor() -> None:
     assert fact_strength(asked, "Anthropic used data centers from its investors, and more.") == 0
 
 
+def test_a_noun_for_a_person_asks_for_a_name() -> None:
+    assert answer_type("Which Australian hostage did the Taliban free?") is AnswerType.person
+    assert answer_type("Which judge sentenced him?") is AnswerType.person
+    # A team or a country may be an opponent or a host.
+    assert answer_type("Which opponent must the Steelers focus on?") is AnswerType.other
+    assert answer_type("Which country hosts the summit?") is AnswerType.place
+
+
+def test_a_day_or_a_nationality_after_said_names_no_one() -> None:
+    asked = need("Who freed the hostages?")
+    assert fact_strength(asked, "The company said Tuesday that they were freed.") == 0
+    assert fact_strength(asked, "Officials said American forces freed them.") == 0
+    assert fact_strength(asked, "They were freed in the night, said Morrison.") > 0
+
+
 def test_an_opening_clause_does_not_decide_the_kind_of_answer() -> None:
     question = "When asked how to spend a billion dollars, what did the tool recommend?"
     assert answer_type(question) is AnswerType.other
@@ -267,6 +282,13 @@ def test_an_acronym_is_named_by_the_name_it_spells() -> None:
     assert missing_names(need("What did the AI find?"), "He said it was found.")
     assert missing_names(need("What did the UK say?"), "Ukraine said so.")
     assert not missing_names(need("What did the U.S. say?"), "The US said so.")
+    # A person's title splits a name: 'Chief Dan Carter' spells no CDC, 'Interior Minister
+    # Faeser' no IMF; the name before the title still spells its own.
+    assert missing_names(need("What did the CDC say?"), "Chief Dan Carter said so.")
+    assert missing_names(need("What did the IMF say?"), "Interior Minister Faeser said so.")
+    assert not missing_names(
+        need("What did the FBI say?"), "Federal Bureau of Investigation Director Wray said so."
+    )
     # Initials are read within one line: a title, a publisher and an author spell nothing.
     assert missing_names(need("What did PJS say?"), "Fed Will Act\nAssociated Press\nJohn Smith")
 
