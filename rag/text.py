@@ -1,6 +1,7 @@
 """Text rules every stage shares: words and their stems, sentences and which can be quoted.
 
-Words are compared by dictionary form, then stem, so 'leads', 'led' and 'leading' meet.
+Words are compared by dictionary form, then stem, so 'leads', 'led' and 'leading' meet; a noun
+for a doer also counts as its verb ('founder', 'found').
 
 News text mixes sentences with lines that only look like them: headings, photo captions and
 credits, bylines, calls to subscribe or follow. A quote must be a sentence that states
@@ -147,6 +148,29 @@ def load_word_tables() -> None:
     getAllInflections("lead")
 
 
+def _a_verb(word: str) -> bool:
+    lemmas = getAllLemmas(word)
+    return "VERB" in lemmas and "AUX" not in lemmas
+
+
+@lru_cache(maxsize=65_536)
+def _doer_of(noun: str) -> str | None:
+    """The verb a noun for its doer comes from: 'founder' of 'found', 'governor' of 'govern',
+    'voter' of 'vote'; through '-ship' too ('leadership', 'partnership'), so 'Who founded X?'
+    meets 'X's founder'. Only for words English uses as nouns alone ('later' and 'former' are
+    no doers)."""
+    if noun.endswith("ship"):
+        noun = noun.removesuffix("ship")
+        if "VERB" in getAllLemmas(noun):
+            return noun
+    lemmas = getAllLemmas(noun)
+    if "NOUN" not in lemmas or set(lemmas) - {"NOUN", "VERB"} or not noun.endswith(("er", "or")):
+        return None
+    forms = (noun[:-2], noun[:-1], noun[:-2] + "e")  # 'invest', 'vote', 'create'
+    verb = next((v for v in forms if _a_verb(v)), None)
+    return verb if verb and len(verb) > 2 and verb not in _stopwords() else None
+
+
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
 
 
@@ -158,5 +182,6 @@ def content_stems(text: str) -> frozenset[str]:
     texts: the sentences of often-retrieved passages are scored against every question."""
     lowered = text.lower()
     kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
+    kept += [verb for w in kept if (verb := _doer_of(w))]
     kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]
     return frozenset(_stemmer().stemWords(kept))

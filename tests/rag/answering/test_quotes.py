@@ -23,6 +23,14 @@ def test_irregular_forms_of_a_word_compare_equal(one: str, other: str) -> None:
     assert content_stems(one) == content_stems(other)
 
 
+def test_a_noun_for_a_doer_meets_its_verb() -> None:
+    assert shares_relation(need("Who founded OpenAI?"), "OpenAI's founders met in 2015.")
+    assert shares_relation(need("Who are Stargate's partners?"), "A partnership formed it.")
+    assert shares_relation(need("Which state did he govern?"), "The former governor spoke.")
+    # 'former' and 'later' are no doers of 'form' and 'late'.
+    assert not shares_relation(need("When was the band formed?"), "A former member spoke.")
+
+
 def test_bm25_also_searches_a_question_words_other_forms() -> None:
     stems = _query_stems("Who leads the Stargate project?")
     assert {"lead", "led"} <= set(stems)
