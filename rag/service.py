@@ -23,7 +23,7 @@ from rag.answering.conversation import carry_names, transcript
 from rag.answering.evidence import Evidence, assess
 from rag.answering.extractive import ExtractiveAnswerer, PartEvidence, quoted
 from rag.answering.generative import GenerativeAnswerer
-from rag.answering.support import need, question_parts, searched_parts
+from rag.answering.support import need, place_names, question_parts, searched_parts
 from rag.config import Settings, get_settings
 from rag.errors import ArticleError, ArticleNotFoundError, IndexUnavailableError, RagError
 from rag.index.embedding import VectorModel
@@ -168,6 +168,7 @@ class RagService:
 
         settings = settings or get_settings()
         load_word_tables()
+        place_names()
         embed_model = providers.build_embed_model(settings)
         index = providers.build_index(settings, embed_model)
         return cls(

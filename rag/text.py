@@ -141,6 +141,12 @@ def a_noun(word: str) -> bool:
     return "NOUN" in lemmas and "AUX" not in lemmas
 
 
+@lru_cache(maxsize=8192)
+def an_english_word(word: str) -> bool:
+    """A word of English's dictionary (in any case): 'Central' is, 'Zabul' is not."""
+    return bool(getAllLemmas(word.lower()))
+
+
 def load_word_tables() -> None:
     """lemminflect reads its lemma and inflection tables on first use (a third of a second,
     a hundred questions' worth): the service reads them as it starts, not on a question."""

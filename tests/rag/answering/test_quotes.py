@@ -267,6 +267,15 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
 
 
+def test_a_state_or_province_is_a_place_wherever_it_stands() -> None:
+    asked = need("Which state did Deval Patrick govern?")
+    assert fact_strength(asked, "The former Massachusetts governor is eager to win.") == 1
+    assert fact_strength(asked, "The Central bank's governor is eager to win.") == 0
+    assert fact_strength(need("Which province was it?"), "It was Zābul's governor.") == 1
+    # Asked for a city, a state is only the region of the answer.
+    assert 0 < fact_strength(need("Which city was it?"), "The Texas plant is new.") < 1
+
+
 def test_a_country_before_a_noun_qualifies_it_and_is_not_required() -> None:
     state = need("In which US state is the data center being built?")
     assert (state.names, state.qualifiers) == ((), ("US",))
