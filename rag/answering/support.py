@@ -625,6 +625,23 @@ def _surname(name: str) -> str:
     return re.sub(r"['’]s$", "", name).split()[-1]
 
 
+# Numbers news writes beside a person or a place, which no 'how much' asks for unless it asks
+# an age: 'Jonathan P. Blair, 29, of 1909 Jolinda Drive', '(AP) — Ms. Burton, 32, said'.
+_AGE = re.compile(r"(?<=[A-Za-z.],\s)\d{1,3}(?=,)")
+_STREET_NUMBER = re.compile(
+    r"\d+(?=\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w.]*\s+){1,3}"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Blvd|Boulevard|Lane|Ln|Way|Court|Ct|Place|Pl)\b)"
+)
+_ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
+
+
+def _an_age_or_an_address(asked: Need, text: str, match: re.Match[str]) -> bool:
+    if asked.kind is not AnswerType.amount or _ASKS_AGE.search(asked.question):
+        return False
+    at_start = (pattern.match(text, match.start()) for pattern in (_AGE, _STREET_NUMBER))
+    return any(found and found.end() == match.end() for found in at_start)
+
+
 def fact_strength(asked: Need, text: str) -> float:
     """How fully text holds a fact of the wanted kind that the question does not already give:
     1 for a full one, less for a partial one (a year for 'what date'), 0 for none."""
@@ -649,7 +666,7 @@ def fact_strength(asked: Need, text: str) -> float:
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
-            if found in question:
+            if found in question or _an_age_or_an_address(asked, text, match):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words. 'said American

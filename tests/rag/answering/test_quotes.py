@@ -267,6 +267,14 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
 
 
+def test_an_age_or_a_street_number_is_no_amount_unless_an_age_is_asked() -> None:
+    asked = need("How much methamphetamine did the police find?")
+    assert fact_strength(asked, "Police stopped Jonathan P. Blair, 29, of 1909 Jolinda Drive.") == 0
+    assert fact_strength(asked, "They arrested Ann Burton, 32, of 1119 Eighth St. on Monday.") == 0
+    assert fact_strength(asked, "The search yielded nearly 30 grams of methamphetamine.") == 1
+    assert fact_strength(need("How old is Jonathan Blair?"), "Jonathan P. Blair, 29, of Hope.") == 1
+
+
 def test_a_state_or_province_is_a_place_wherever_it_stands() -> None:
     asked = need("Which state did Deval Patrick govern?")
     assert fact_strength(asked, "The former Massachusetts governor is eager to win.") == 1
