@@ -39,6 +39,10 @@ MAX_QUOTES = 3
 _RUNNER_UP = 0.95
 # How many sentences back a pronoun's subject is looked for.
 _LOOK_BACK = 2
+# Units tried with the sentence before them when no quote states the answer on its own.
+_PAIRED = 5
+# Characters between two sentences that follow each other (a space, a line break).
+_ADJACENT = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
 _RELATION_BY_MEANING = 0.62
 
@@ -53,6 +57,14 @@ class _Unit:
     end: int
     rank: int
     meaning: float
+
+    def just_before(self, other: "_Unit") -> bool:
+        """The sentence (or sentences) right before the other, in the same passage text."""
+        return (
+            self.meta["article_id"] == other.meta["article_id"]
+            and self.end <= other.start
+            and other.start - self.end <= _ADJACENT
+        )
 
     def overlaps(self, other: "_Unit") -> bool:
         return (
@@ -292,4 +304,21 @@ class ExtractiveAnswerer:
         scores = {id(unit): self._score(unit, asked, weights) for unit in units}
         ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
         quotes = self._choose(ranked, asked, scores)
-        return quotes if self._states_it(quotes, asked) else None
+        if self._states_it(quotes, asked):
+            return quotes
+        return self._with_sentence_before(ranked, units, asked)
+
+    @classmethod
+    def _with_sentence_before(
+        cls, ranked: list[_Unit], units: list[_Unit], asked: Need
+    ) -> list[_Unit] | None:
+        """The best unit that holds the fact, with the sentence just before it, where only
+        the two together state the answer: 'Officers stopped a vehicle driven by Jonathan
+        Blair.' then 'A search of the vehicle yielded 30 grams of methamphetamine.'"""
+        for unit in ranked[:_PAIRED]:
+            if not (holds_fact(asked, unit.text) and shares_relation(asked, unit.text)):
+                continue
+            before = next((other for other in units if other.just_before(unit)), None)
+            if before is not None and cls._states_it([before, unit], asked):
+                return [before, unit]
+        return None

@@ -4,6 +4,8 @@
 choice rests on what the scorer adds to it: the fact asked for, the names and words shared.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.schema import NodeWithScore, TextNode
@@ -224,3 +226,26 @@ def test_a_part_that_leans_on_an_unanswered_first_part_is_not_answered() -> None
     museum = passage("museum", "A new museum", "The museum cost 210 million euros to build.")
     question = "Who bought the stadium, and how much did it cost?"
     assert answer(question, museum) == ("", [])
+
+
+def test_two_sentences_that_state_the_answer_only_together_are_quoted_together() -> None:
+    # The best-ranked sentences name the mayor and the city but not what she is good for; the
+    # sentence that says it names no one, right after one that names them.
+    interview = passage(
+        "interview",
+        "A mayor's budget",
+        "Mayor Carla Mendes of Porto spoke to reporters about the budget on Monday. "
+        "Asked about the budget again, Carla Mendes of Porto smiled at the reporters. "
+        "“Look, all I know is, I am good for my €40 million,” she said, laughing.",
+    )
+    # Far in meaning from the question: only words can tie a sentence to what is asked.
+    interview = replace(interview, sentence_vectors=np.zeros_like(interview.sentence_vectors))
+    question = "What figure did Carla Mendes say Porto is good for?"
+    _, citations = answer(question, interview)
+    assert [c.text for c in citations] == [
+        "Asked about the budget again, Carla Mendes of Porto smiled at the reporters.",
+        "“Look, all I know is, I am good for my €40 million,” she said, laughing.",
+    ]
+    # The sentence before must name what the other does not: it is no stand-in for the fact.
+    text, _ = answer("What figure did Carla Mendes say Lisbon is good for?", interview)
+    assert text == ""
