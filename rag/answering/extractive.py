@@ -8,7 +8,9 @@ what the question names, and on holding the kind of fact asked for (`support`). 
 is quoted, then any unit that covers a name the quotes so far miss (a question about two
 things gets evidence for both), then close runners-up that add something new. Last, the
 quotes are checked: if together they do not name everything asked about, hold the wanted fact
-and speak of the asked relation, the answer is declined rather than guessed.
+and speak of the asked relation, the best units holding the fact are tried with the sentence
+right before them (which often names what they leave out); failing that, the answer is
+declined rather than guessed.
 """
 
 import math
