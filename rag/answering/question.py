@@ -327,7 +327,10 @@ _PERSON_NOUNS = [
 ROLES = "|".join(re.escape(noun) for noun in _PERSON_NOUNS)
 # Words written before a name as a title: what follows is a person, not part of a name to spell.
 _TITLES = frozenset([*_PERSON_NOUNS, "chief"])
-_PLACES = r"town|city|country|state|region|village|county|province|nation|island|port|capital"
+_PLACES = (
+    r"town|city|country|state|region|village|county|province|nation|island|port|capital"
+    r"|hotel|airport|stadium|arena|hospital|prison|jail|neighbou?rhood|district|suburb"
+)
 # 'What did X say...?': who is asked to have said something is the group.
 SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"

@@ -86,6 +86,9 @@ def test_a_noun_for_a_person_asks_for_a_name() -> None:
     # A team or a country may be an opponent or a host.
     assert answer_type("Which opponent must the Steelers focus on?") is AnswerType.other
     assert answer_type("Which country hosts the summit?") is AnswerType.place
+    # A building or a district is a place too.
+    assert answer_type("At which hotel did he keep the girl?") is AnswerType.place
+    assert answer_type("In which hospital was she treated?") is AnswerType.place
 
 
 def test_a_day_or_a_nationality_after_said_names_no_one() -> None:
