@@ -177,6 +177,9 @@ def _doer_of(noun: str) -> str | None:
     return verb if verb and len(verb) > 2 and verb not in _stopwords() else None
 
 
+# A chief's title and its initials are one word: 'CEO' asks what 'chief executive' answers.
+_CHIEF_TITLES = {"executive": "ceo", "financial": "cfo", "operating": "coo", "technology": "cto"}
+_CHIEF = re.compile(rf"\bchief ({'|'.join(_CHIEF_TITLES)})(?: officer)?\b")
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
 
 
@@ -186,7 +189,7 @@ def content_stems(text: str) -> frozenset[str]:
     the short number after it are also one word, as names of models and editions are written
     either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'. Kept for the most recent
     texts: the sentences of often-retrieved passages are scored against every question."""
-    lowered = text.lower()
+    lowered = _CHIEF.sub(lambda m: _CHIEF_TITLES[m.group(1)], text.lower())
     kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
     kept += [verb for w in kept if (verb := _doer_of(w))]
     kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]

@@ -200,7 +200,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
-    "according article articles report reported say said says tell told mention mentioned reply "
+    "according article articles report reported say said says tell told speak spoke talk talked "
+    "mention mentioned reply "
     "respond answer react "
     "describe described happen happened thing things people one ones new also kind type "
     "name named give given number amount total year month week day time last next ago "
@@ -208,6 +209,11 @@ _GENERIC = content_stems(
 )
 
 
+# The word after 'how' says what kind of amount is asked ('How old is X?' asks an age), not
+# what the answer must speak of: 'X, 42, was voted off' answers it.
+_MEASURE = re.compile(
+    r"(?<=\bhow )(?:old|long|far|tall|big|large|often|high|deep|wide|heavy|fast)\b", re.IGNORECASE
+)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 
@@ -453,6 +459,13 @@ _TITLE = re.compile(
 )
 
 
+# Capitals that name a kind of thing, not a thing: 'Which TV series', 'the CEO of OpenAI'. They
+# stay relation words.
+_COMMON_ACRONYMS = frozenset(
+    ["TV", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "DNA", "PC", "ID", "IQ", "HQ", "VP"]
+)
+
+
 def _required(name: str) -> str | None:
     """The part of a name evidence must carry: 'Musk' of 'Musk-led', 'WikiLeaks' of 'Australian
     WikiLeaks', 'McKinley' of 'Rep. McKinley'; none for 'February' or a year, which the
@@ -469,6 +482,7 @@ def _required(name: str) -> str | None:
     head = name.split("-")[0] if "-" in name and " " not in name else name
     if (
         _TITLE.match(head)
+        or head in _COMMON_ACRONYMS
         or len(head) < 2
         or _CALENDAR_NAME.match(head)
         or _nationality(head)
@@ -561,7 +575,7 @@ def need(question: str, leaning_on: Need | None = None) -> Need:
     # country that qualifies a noun.
     titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
-    relation -= content_stems(" ".join([titles, *qualifiers]))
+    relation -= content_stems(" ".join([titles, *qualifiers, *_MEASURE.findall(question)]))
     if leaning_on:
         asked = tuple(dict.fromkeys(asked + leaning_on.names))
         relation = (relation | leaning_on.relation) - content_stems(" ".join(asked))

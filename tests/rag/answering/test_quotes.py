@@ -31,6 +31,22 @@ def test_a_noun_for_a_doer_meets_its_verb() -> None:
     assert not shares_relation(need("When was the band formed?"), "A former member spoke.")
 
 
+def test_how_old_asks_an_age_without_asking_for_the_word_old() -> None:
+    asked = need("How old is James Van Der Beek?")
+    assert asked.relation == frozenset()
+    assert shares_relation(asked, "The former star, 42, was voted off on Monday.")
+    assert need("How long did the match last?").relation == {"match"}
+
+
+def test_a_kind_of_thing_in_capitals_is_no_name_to_carry() -> None:
+    asked = need("Who is the CEO of OpenAI?")
+    assert (asked.names, asked.relation) == (("OpenAI",), {"ceo"})
+    assert shares_relation(asked, "Sam Altman, chief executive officer of OpenAI, spoke.")
+    assert need("Which TV series made him famous?").names == ()
+    # Speaking is asked like saying: where someone spoke is the question, not the word.
+    assert need("Where did Tim Cook speak with Marc Benioff?").relation == frozenset()
+
+
 def test_bm25_also_searches_a_question_words_other_forms() -> None:
     stems = _query_stems("Who leads the Stargate project?")
     assert {"lead", "led"} <= set(stems)
