@@ -342,8 +342,9 @@ SPEAKER = re.compile(
 _NOT_SAYING = r"(?:(?!\b(?:say|said|tell|told|think|about)\b)[\w\s'’.-])"
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
-                                   r"(amount|price|valuation|sum|share|percentage|number|rate|"
-                                   r"age|cost|size|total)\b"
+                                   r"(amount|price|valuation|sum|share|percentage|proportion|"
+                                   r"number|rate|score|figure|distance|speed|temperature|weight|"
+                                   r"height|population|age|cost|size|total)\b"
                                    rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
                                    r" (?<!the )cost\b"
                                    rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}? worth\b"

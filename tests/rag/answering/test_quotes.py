@@ -102,6 +102,9 @@ def test_a_noun_for_a_person_asks_for_a_name() -> None:
     # A team or a country may be an opponent or a host.
     assert answer_type("Which opponent must the Steelers focus on?") is AnswerType.other
     assert answer_type("Which country hosts the summit?") is AnswerType.place
+    # A score, a figure or a distance is an amount.
+    assert answer_type("What score did the judges give his final dance?") is AnswerType.amount
+    assert answer_type("What figure did Nadella say Microsoft is good for?") is AnswerType.amount
     # A building or a district is a place too.
     assert answer_type("At which hotel did he keep the girl?") is AnswerType.place
     assert answer_type("In which hospital was she treated?") is AnswerType.place
