@@ -234,18 +234,18 @@ def test_two_sentences_that_state_the_answer_only_together_are_quoted_together()
     interview = passage(
         "interview",
         "A mayor's budget",
-        "Mayor Carla Mendes of Porto spoke to reporters about the budget on Monday. "
+        "According to Carla Mendes of Porto, the budget for Porto is fixed. "
         "Asked about the budget again, Carla Mendes of Porto smiled at the reporters. "
         "“Look, all I know is, I am good for my €40 million,” she said, laughing.",
     )
     # Far in meaning from the question: only words can tie a sentence to what is asked.
     interview = replace(interview, sentence_vectors=np.zeros_like(interview.sentence_vectors))
-    question = "What figure did Carla Mendes say Porto is good for?"
+    question = "What is Porto good for, according to Carla Mendes?"
     _, citations = answer(question, interview)
     assert [c.text for c in citations] == [
         "Asked about the budget again, Carla Mendes of Porto smiled at the reporters.",
         "“Look, all I know is, I am good for my €40 million,” she said, laughing.",
     ]
     # The sentence before must name what the other does not: it is no stand-in for the fact.
-    text, _ = answer("What figure did Carla Mendes say Lisbon is good for?", interview)
+    text, _ = answer("What is Lisbon good for, according to Carla Mendes?", interview)
     assert text == ""
