@@ -143,8 +143,10 @@ def a_noun(word: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def an_english_word(word: str) -> bool:
-    """A word of English's dictionary (in any case): 'Central' is, 'Zabul' is not."""
-    return bool(getAllLemmas(word.lower()))
+    """A word of English's dictionary, in any case and with any ending after an apostrophe:
+    'Central', 'The' and "I'm" are, 'Zabul' is not."""
+    stem = re.split(r"['’]", word.lower())[0]
+    return stem in _stopwords() or bool(getAllLemmas(stem))
 
 
 def load_word_tables() -> None:
@@ -154,26 +156,218 @@ def load_word_tables() -> None:
     getAllInflections("lead")
 
 
+# Nouns for people, as news names them: 'Which hostage...?' and 'Who is the captain...?' ask
+# for a person's name, and 'founder' names one who founded. Not 'opponent', 'winner',
+# 'producer' or 'driver' (a team, a company, a country or a cause may be one), nor 'host'
+# ('Which country hosts...?').
+PERSON_NOUNS = frozenset(
+    [
+        "person",
+        "people",
+        "man",
+        "men",
+        "woman",
+        "women",
+        "boy",
+        "girl",
+        "child",
+        "teenager",
+        "executive",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "founder",
+        "co-founder",
+        "president",
+        "director",
+        "manager",
+        "owner",
+        "investor",
+        "billionaire",
+        "entrepreneur",
+        "banker",
+        "trader",
+        "shareholder",
+        "heir",
+        "prosecutor",
+        "judge",
+        "lawyer",
+        "attorney",
+        "defendant",
+        "plaintiff",
+        "witness",
+        "juror",
+        "detective",
+        "sheriff",
+        "officer",
+        "official",
+        "minister",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "diplomat",
+        "ambassador",
+        "envoy",
+        "senator",
+        "lawmaker",
+        "legislator",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "mayor",
+        "chancellor",
+        "premier",
+        "commissioner",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "bishop",
+        "priest",
+        "cleric",
+        "imam",
+        "rabbi",
+        "leader",
+        "politician",
+        "candidate",
+        "nominee",
+        "adviser",
+        "advisor",
+        "aide",
+        "deputy",
+        "activist",
+        "protester",
+        "coach",
+        "player",
+        "captain",
+        "goalkeeper",
+        "striker",
+        "quarterback",
+        "pitcher",
+        "referee",
+        "umpire",
+        "athlete",
+        "boxer",
+        "golfer",
+        "swimmer",
+        "cyclist",
+        "jockey",
+        "pilot",
+        "astronaut",
+        "sailor",
+        "soldier",
+        "commander",
+        "general",
+        "lieutenant",
+        "sergeant",
+        "colonel",
+        "admiral",
+        "actor",
+        "actress",
+        "singer",
+        "rapper",
+        "musician",
+        "comedian",
+        "dancer",
+        "filmmaker",
+        "artist",
+        "photographer",
+        "author",
+        "writer",
+        "novelist",
+        "poet",
+        "editor",
+        "columnist",
+        "reporter",
+        "journalist",
+        "presenter",
+        "scientist",
+        "researcher",
+        "professor",
+        "teacher",
+        "student",
+        "intern",
+        "engineer",
+        "architect",
+        "designer",
+        "inventor",
+        "doctor",
+        "surgeon",
+        "physician",
+        "nurse",
+        "patient",
+        "economist",
+        "analyst",
+        "victim",
+        "suspect",
+        "gunman",
+        "attacker",
+        "shooter",
+        "killer",
+        "hostage",
+        "prisoner",
+        "inmate",
+        "fugitive",
+        "refugee",
+        "migrant",
+        "hacker",
+        "whistleblower",
+        "spy",
+    ]
+)
+
+
+@lru_cache(maxsize=8192)
+def inflected_verb(word: str) -> bool:
+    """A verb's inflected form ('sentenced', 'hosts', 'led'), not its base ('care')."""
+    lemmas = getAllLemmas(word.lower())
+    return "VERB" in lemmas and word.lower() not in lemmas["VERB"]
+
+
 def _a_verb(word: str) -> bool:
     lemmas = getAllLemmas(word)
     return "VERB" in lemmas and "AUX" not in lemmas
+
+
+# Nouns for those who do something, beside the people: 'Who developed X?' meets 'its developer'.
+_DOERS = PERSON_NOUNS | {
+    "partner",
+    "voter",
+    "buyer",
+    "seller",
+    "supplier",
+    "employer",
+    "operator",
+    "creator",
+    "organizer",
+    "organiser",
+    "developer",
+    "publisher",
+    "distributor",
+    "manufacturer",
+    "producer",
+    "provider",
+    "lender",
+    "borrower",
+    "donor",
+}
 
 
 @lru_cache(maxsize=65_536)
 def _doer_of(noun: str) -> str | None:
     """The verb a noun for its doer comes from: 'founder' of 'found', 'governor' of 'govern',
     'voter' of 'vote'; through '-ship' too ('leadership', 'partnership'), so 'Who founded X?'
-    meets 'X's founder'. Only for words English uses as nouns alone ('later' and 'former' are
-    no doers)."""
-    if noun.endswith("ship"):
-        noun = noun.removesuffix("ship")
-        if "VERB" in getAllLemmas(noun):
-            return noun
-    lemmas = getAllLemmas(noun)
-    if "NOUN" not in lemmas or set(lemmas) - {"NOUN", "VERB"} or not noun.endswith(("er", "or")):
+    meets 'X's founder'. Only for nouns known to name doers: 'career' and 'user' are not
+    'care' and 'use'."""
+    doer = noun.removesuffix("ship")
+    if doer not in _DOERS:
         return None
-    forms = (noun[:-2], noun[:-1], noun[:-2] + "e")  # 'invest', 'vote', 'create'
-    verb = next((v for v in forms if _a_verb(v)), None)
+    if doer != noun and _a_verb(doer):
+        return doer  # 'partnership' of 'partner'
+    forms = (doer[:-2], doer[:-1], doer[:-2] + "e")  # 'invest', 'vote', 'create'
+    verb = next((v for v in forms if doer.endswith(("er", "or")) and _a_verb(v)), None)
     return verb if verb and len(verb) > 2 and verb not in _stopwords() else None
 
 

@@ -28,6 +28,7 @@ from rag.answering.support import (
     fact_strength,
     holds_fact,
     missing_names,
+    names_others,
     question_parts,
     searched_parts,
     shares_relation,
@@ -316,9 +317,13 @@ class ExtractiveAnswerer:
     ) -> list[_Unit] | None:
         """The best unit that holds the fact, with the sentence just before it, where only
         the two together state the answer: 'Officers stopped a vehicle driven by Jonathan
-        Blair.' then 'A search of the vehicle yielded 30 grams of methamphetamine.'"""
+        Blair.' then 'A search of the vehicle yielded 30 grams of methamphetamine.' The unit
+        must name nothing the question does not."""
         for unit in ranked[:_PAIRED]:
+            # One that names a thing of its own ('Lisbon is good for...') speaks of another.
             if not (holds_fact(asked, unit.text) and shares_relation(asked, unit.text)):
+                continue
+            if names_others(asked, unit.text):
                 continue
             before = next((other for other in units if other.just_before(unit)), None)
             if before is not None and cls._states_it([before, unit], asked):

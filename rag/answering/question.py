@@ -5,7 +5,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.text import only_a_verb
+from rag.text import PERSON_NOUNS, inflected_verb, only_a_verb
 
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single
 # words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
@@ -151,10 +151,12 @@ def _spelled_out(text: str) -> frozenset[str]:
 def _names_around_titles(words: list[str]) -> list[list[str]]:
     """The names a run of capitalised words holds on either side of a person's title: 'FBI
     Director Christopher Wray' holds 'FBI' and 'Christopher Wray'; 'Interior Minister Nancy
-    Faeser' spells no 'IMNF', nor 'Chief Dan Carter' a 'CDC'."""
+    Faeser' spells no 'IMNF', nor 'Chief Dan Carter' a 'CDC'; 'Director of National
+    Intelligence' still spells 'DNI'."""
     names, current = [], []
-    for word in words:
-        if word.lower() in _TITLES:
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        # 'Director of National Intelligence' is a name: a title before 'of' is part of one.
+        if word.lower() in _TITLES and not _SMALL_WORD.match(after):
             names.append(current)
             current = []
         else:
@@ -172,164 +174,71 @@ class AnswerType(StrEnum):
     other = "other"
 
 
-# Nouns for people, as news names them: 'Which hostage...?' and 'Who is the captain...?' ask
-# for a person's name. Not 'opponent', 'winner' or 'producer' (a team, a company or a country
-# may be one), nor 'host' ('Which country hosts...?').
-_PERSON_NOUNS = [
-    "person",
-    "people",
-    "man",
-    "men",
-    "woman",
-    "women",
-    "boy",
-    "girl",
-    "child",
-    "teenager",
-    "executive",
-    "ceo",
-    "chairman",
-    "chairwoman",
-    "founder",
-    "co-founder",
-    "president",
-    "director",
-    "manager",
-    "owner",
-    "investor",
-    "billionaire",
-    "entrepreneur",
-    "banker",
-    "trader",
-    "shareholder",
-    "heir",
-    "prosecutor",
-    "judge",
-    "lawyer",
-    "attorney",
-    "defendant",
-    "plaintiff",
-    "witness",
-    "juror",
-    "detective",
-    "sheriff",
-    "officer",
-    "official",
-    "minister",
-    "secretary",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "diplomat",
-    "ambassador",
-    "envoy",
-    "senator",
-    "lawmaker",
-    "legislator",
-    "congressman",
-    "congresswoman",
-    "governor",
-    "mayor",
-    "chancellor",
-    "premier",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "bishop",
-    "priest",
-    "cleric",
-    "imam",
-    "rabbi",
-    "leader",
-    "politician",
-    "candidate",
-    "nominee",
-    "adviser",
-    "advisor",
-    "aide",
-    "deputy",
-    "activist",
-    "protester",
-    "coach",
-    "player",
-    "captain",
-    "goalkeeper",
-    "striker",
-    "quarterback",
-    "pitcher",
-    "referee",
-    "umpire",
-    "athlete",
-    "boxer",
-    "golfer",
-    "swimmer",
-    "cyclist",
-    "jockey",
-    "driver",
-    "pilot",
-    "astronaut",
-    "sailor",
-    "soldier",
-    "commander",
-    "actor",
-    "actress",
-    "singer",
-    "rapper",
-    "musician",
-    "comedian",
-    "dancer",
-    "filmmaker",
-    "artist",
-    "photographer",
-    "author",
-    "writer",
-    "novelist",
-    "poet",
-    "editor",
-    "columnist",
-    "reporter",
-    "journalist",
-    "presenter",
-    "scientist",
-    "researcher",
-    "professor",
-    "teacher",
-    "student",
-    "engineer",
-    "architect",
-    "designer",
-    "inventor",
-    "doctor",
-    "surgeon",
-    "physician",
-    "nurse",
-    "patient",
-    "economist",
-    "analyst",
-    "victim",
-    "suspect",
-    "gunman",
-    "attacker",
-    "shooter",
-    "killer",
-    "hostage",
-    "prisoner",
-    "inmate",
-    "fugitive",
-    "refugee",
-    "migrant",
-    "hacker",
-    "whistleblower",
-    "spy",
-]
-ROLES = "|".join(re.escape(noun) for noun in _PERSON_NOUNS)
-# Words written before a name as a title: what follows is a person, not part of a name to spell.
-_TITLES = frozenset([*_PERSON_NOUNS, "chief"])
-_PLACES = (
-    r"town|city|country|state|region|village|county|province|nation|island|port|capital"
-    r"|hotel|airport|stadium|arena|hospital|prison|jail|neighbou?rhood|district|suburb"
+ROLES = "|".join(re.escape(noun) for noun in sorted(PERSON_NOUNS))
+# Titles written before a name: what follows is a person, not part of a name to spell.
+_TITLES = frozenset(
+    [
+        "president",
+        "minister",
+        "secretary",
+        "chancellor",
+        "governor",
+        "senator",
+        "judge",
+        "mayor",
+        "chief",
+        "director",
+        "chairman",
+        "chairwoman",
+        "commissioner",
+        "ambassador",
+        "attorney",
+        "general",
+        "sheriff",
+        "detective",
+        "spokesman",
+        "spokeswoman",
+        "ceo",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "coach",
+        "captain",
+        "professor",
+        "lieutenant",
+        "sergeant",
+        "colonel",
+    ]
+)
+# Nouns for the places a question may ask for: 'In which city...?', 'At which hotel...?'.
+_PLACE_NOUNS = frozenset(
+    [
+        "town",
+        "city",
+        "country",
+        "state",
+        "region",
+        "village",
+        "county",
+        "province",
+        "nation",
+        "island",
+        "port",
+        "capital",
+        "hotel",
+        "airport",
+        "stadium",
+        "arena",
+        "hospital",
+        "prison",
+        "jail",
+        "neighborhood",
+        "neighbourhood",
+        "district",
+        "suburb",
+    ]
 )
 # 'What did X say...?': who is asked to have said something is the group.
 SPEAKER = re.compile(
@@ -353,9 +262,7 @@ _TYPE_CUES = (
                                    r" (budget|revenue|price|salary|fee|valuation|fine|ransom)s?"
                                    r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during)\s+\w)",
                                    re.I)),
-    (AnswerType.person, re.compile(rf"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
-                                   rf"|\b(which|what)(\s+(?!(did|does|do|is|are|was|were|has"
-                                   rf"|have|had|will|would)\b)[\w-]+){{0,2}}?\s+({ROLES})s?\b"
+    (AnswerType.person, re.compile(r"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
@@ -363,8 +270,7 @@ _TYPE_CUES = (
     (AnswerType.statement, SPEAKER),
     (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
                                    r"(for|why|behind)\b", re.I)),
-    (AnswerType.place, re.compile(rf"^\s*where\b|\b(which|what)(\s+[\w-]+)?\s+({_PLACES})\b",
-                                  re.I)),
+    (AnswerType.place, re.compile(r"^\s*where\b", re.I)),
 )  # fmt: skip
 
 
@@ -377,12 +283,48 @@ _OPENING_CLAUSE = re.compile(
 )
 
 
+# Nouns that ask for their kind of answer after 'which' or 'what': 'Which judge...?'.
+_KIND_NOUNS = {AnswerType.person: PERSON_NOUNS, AnswerType.place: _PLACE_NOUNS}
+_WHICH = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)
+_WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")
+# What may follow the noun a question asks for, besides a verb: 'Which judge in the case...?'
+_AFTER_HEAD = _AFTER_COUNTED | {"who", "that", "whose", "whom", "during", "after", "about"}
+
+
 def answer_type(question: str) -> AnswerType:
     question = _OPENING_CLAUSE.sub("", question)
     for kind, cue in _TYPE_CUES:
-        if cue.search(question):
+        if cue.search(question) or (kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind])):
             return kind
     return AnswerType.other
+
+
+def _asks_for(question: str, nouns: frozenset[str]) -> bool:
+    """'Which' or 'what', a few words, then one of the nouns as the head of what is asked:
+    'Which Australian hostage did...?', 'Which judge sentenced...?', 'In which city...?'. A
+    noun before another noun only qualifies it ('Which refugee camp...?', 'What hospital
+    policy...?'), and a verb before it asks something else ('What happened to victims...?')."""
+    for which in _WHICH.finditer(question):
+        tokens = _WORD_OR_MARK.findall(question[which.end() :])[:4]
+        for at, token in enumerate(tokens[:3]):
+            word = POSSESSIVE.sub("", token.lower())
+            if word in nouns or word.removesuffix("s") in nouns:
+                # A possessive asks for its owner: 'Which investor's data centers...?'
+                after = tokens[at + 1] if at + 1 < len(tokens) else None
+                if word != token.lower() or _heads(after):
+                    return True
+            elif not token[0].isalnum() or word in AUXILIARIES or only_a_verb(word):
+                break
+    return False
+
+
+def _heads(after: str | None) -> bool:
+    """Whether a noun followed by `after` is the head of its phrase: at the end, before a mark,
+    an auxiliary, a preposition or a verb's inflected form ('sentenced', 'hosts', 'led')."""
+    if after is None or not after[0].isalnum():
+        return True
+    word = after.lower()
+    return word in _AFTER_HEAD or inflected_verb(word)
 
 
 def key_terms(question: str) -> list[str]:

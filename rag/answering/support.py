@@ -44,7 +44,7 @@ _NUMBER_WORDS = (
 )
 # A count and what it counts, a few words apart: '10 data center buildings', 'four years'.
 _COUNT = re.compile(
-    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+[\w-]+){{1,3}})",
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+[\w-]+){{1,4}})",
     re.IGNORECASE,
 )
 # How fully another amount answers 'how many X' when no count of X is found.
@@ -128,7 +128,11 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         (
             # The name after the role that names it: 'its investor, Amazon', 'CEO Nadella'
             # ('co-founder Julian Assange' is the person asked about, by surname).
-            re.compile(rf"\b(?i:{ROLES})s?,?\s+(?:[A-Z]\.\s*)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"),
+            re.compile(
+                # (The lookahead spares trying every role at each word.)
+                rf"\b(?=[A-Za-z][\w-]*,?\s+(?:[A-Z]\.\s*)?[A-Z])(?i:{ROLES})s?,?\s+(?!{_CALENDAR})"
+                r"(?:[A-Z]\.\s*)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
+            ),
             1.0,
         ),
         (
@@ -190,7 +194,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.place: [
         (
             re.compile(
-                r"\b(?:in|at|outside|near|from|to)\s+(?:the\s+)?(?!" + _CALENDAR + r")[A-Z][a-z]+"
+                r"\b(?:in|at|outside|near|from|to)\s+(?:(?:the|a|an)\s+)?"
+                rf"(?!{_CALENDAR})[A-Z][a-z]+"
                 r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+-based\b"
             ),
             1.0,
@@ -414,33 +419,60 @@ def _folded(name: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# The ISO 3166-2 subdivisions news names as a place on their own: states, provinces, regions
+# and their kin, not districts and municipalities ('Paul', 'Mary', 'Meta', 'Ba').
+_REGION_TYPES = frozenset(
+    [
+        "State",
+        "Province",
+        "Region",
+        "Prefecture",
+        "Governorate",
+        "Emirate",
+        "Canton",
+        "Land",
+        "Voivodship",
+        "Oblast",
+        "Republic",
+        "Country",
+        "Territory",
+        "Union territory",
+        "Regional state",
+        "Autonomous region",
+        "Autonomous community",
+        "Autonomous province",
+        "Autonomous republic",
+        "Administrative region",
+    ]
+)
+
+
 @cache
 def place_names() -> frozenset[str]:
-    """Countries, regions and the states and provinces of ISO 3166-2, as news writes them;
-    not a subdivision named by an English word ('Central', 'Western'). Read as the service
-    starts (a twentieth of a second), not on a question."""
-    subdivisions = {
+    """Countries, regions and the states and provinces of ISO 3166-2, as news writes them,
+    not those named by an English word ('Central', 'Salé'). Read as the service starts (some
+    50 ms), not on a question."""
+    folded = (
         _folded(subdivision.name)
         for subdivision in pycountry.subdivisions
-        if " " in subdivision.name or not an_english_word(subdivision.name)
-    }
+        if subdivision.type in _REGION_TYPES
+    )
+    subdivisions = {name for name in folded if " " in name or not an_english_word(name)}
     return frozenset(subdivisions | _countries_and_regions())
 
 
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+# A run of capitalised words, after the word that opens a sentence or a name ('The Texas plant').
+_CAPITALISED_RUN = re.compile(r"(?:\b(?:The|In|At|From)\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 
 
 def _named_place(question: str, text: str) -> float:
     """1 if text names a country, a region, a state or a province the question does not,
-    wherever it stands: 'the former Massachusetts governor' says which state he governed."""
+    wherever it stands: 'the former Massachusetts governor' says which state he governed. The
+    place is a whole run of capitalised words: 'Victoria Beckham' and 'Georgia Tech' name
+    none, and a word in capitals ('BA') is an acronym."""
     for run in _CAPITALISED_RUN.finditer(text):
-        words = POSSESSIVE.sub("", run.group()).split()
-        spans = (
-            " ".join(words[start:end])
-            for start in range(len(words))
-            for end in range(start + 1, min(start + 4, len(words)) + 1)
-        )
-        if any(_folded(span) in place_names() and span.lower() not in question for span in spans):
+        name = POSSESSIVE.sub("", run.group(1))
+        if not name.isupper() and _folded(name) in place_names() and name.lower() not in question:
             return 1.0
     return 0.0
 
@@ -629,6 +661,21 @@ def _name_in(name: str, text: str) -> bool:
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
 
 
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
+
+
+def names_others(asked: Need, text: str) -> bool:
+    """Text names something the question does not: a capitalised word English has no other use
+    for ('Lisbon', not 'Look' or 'Monday')."""
+    question = asked.question.lower()
+    return any(
+        not an_english_word(word)
+        and not _CALENDAR_NAME.match(word)
+        and POSSESSIVE.sub("", word).lower() not in question
+        for word in _CAPITALISED_WORD.findall(text)
+    )
+
+
 def missing_names(asked: Need, text: str, wanted: tuple[str, ...] | None = None) -> list[str]:
     """The names (by default those the question requires) that text does not carry."""
     names_wanted = asked.names if wanted is None else wanted
@@ -640,11 +687,15 @@ def _surname(name: str) -> str:
 
 
 # Numbers news writes beside a person or a place, which no 'how much' asks for unless it asks
-# an age: 'Jonathan P. Blair, 29, of 1909 Jolinda Drive', '(AP) — Ms. Burton, 32, said'.
-_AGE = re.compile(r"(?<=[A-Za-z.],\s)\d{1,3}(?=,)")
+# an age: 'Jonathan P. Blair, 29, of 1909 Jolinda Drive', 'Ms. Burton, 32, said'. An age
+# follows a whole name or a title and a surname; 'The board, 12, voted' is a count.
+_AGE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’-]+|\b[A-Z][\w'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+)"
+    r",\s(\d{1,3})(?=,)"
+)
 _STREET_NUMBER = re.compile(
-    r"\d+(?=\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w.]*\s+){1,3}"
-    r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Blvd|Boulevard|Lane|Ln|Way|Court|Ct|Place|Pl)\b)"
+    r"(\d+)\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w.]*\s+){1,3}"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Blvd|Boulevard|Lane|Ln)\b"
 )
 _ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
 
@@ -652,8 +703,20 @@ _ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
 def _an_age_or_an_address(asked: Need, text: str, match: re.Match[str]) -> bool:
     if asked.kind is not AnswerType.amount or _ASKS_AGE.search(asked.question):
         return False
-    at_start = (pattern.match(text, match.start()) for pattern in (_AGE, _STREET_NUMBER))
-    return any(found and found.end() == match.end() for found in at_start)
+    return any(
+        found.span(1) == match.span()
+        for pattern in (_AGE, _STREET_NUMBER)
+        for found in pattern.finditer(text)
+    )
+
+
+_SAID_THEN_WORD = re.compile(r"(?:said|says|told|added|wrote|announced) (\w+)(?= [a-z])")
+
+
+def _said_nationality(text: str, match: re.Match[str]) -> bool:
+    """'said American officials': a nationality before a noun, where a surname would stand."""
+    said = _SAID_THEN_WORD.match(text, match.start())
+    return bool(said) and said.end() == match.end() and _nationality(said.group(1))
 
 
 def fact_strength(asked: Need, text: str) -> float:
@@ -683,10 +746,9 @@ def fact_strength(asked: Need, text: str) -> float:
             if found in question or _an_age_or_an_address(asked, text, match):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
-            # Minister Wolfgang Peschorn') may repeat the question's words. 'said American
-            # officials' names no one.
+            # Minister Wolfgang Peschorn') may repeat the question's words.
             if asked.kind is AnswerType.person and (
-                _surname(found) in asked_words or _nationality(match.group().split()[-1])
+                _surname(found) in asked_words or _said_nationality(text, match)
             ):
                 continue
             if asked.settlement and _country(text, match.start()):

@@ -8,6 +8,7 @@ from rag.answering.support import (
     attributes_speech,
     fact_strength,
     missing_names,
+    names_others,
     need,
     question_parts,
     searched_parts,
@@ -29,6 +30,8 @@ def test_a_noun_for_a_doer_meets_its_verb() -> None:
     assert shares_relation(need("Which state did he govern?"), "The former governor spoke.")
     # 'former' and 'later' are no doers of 'form' and 'late'.
     assert not shares_relation(need("When was the band formed?"), "A former member spoke.")
+    # Only a noun known to name a doer: 'users' are no 'use'.
+    assert not shares_relation(need("What did Apple use the money for?"), "Its users liked it.")
 
 
 def test_how_old_asks_an_age_without_asking_for_the_word_old() -> None:
@@ -96,6 +99,13 @@ def test_a_name_after_its_role_answers_which_investor() -> None:
     assert fact_strength(asked, "Anthropic used data centers from its investors, and more.") == 0
 
 
+def test_a_sentence_naming_a_thing_of_its_own_is_told_apart() -> None:
+    # Paired with the sentence before it only if it names nothing the question does not.
+    asked = need("What is Porto good for, according to Carla Mendes?")
+    assert names_others(asked, "“Lisbon is good for €90 million,” a council aide said.")
+    assert not names_others(asked, "“Look, I'm good for €40 million,” Mendes said on Monday.")
+
+
 def test_a_noun_for_a_person_asks_for_a_name() -> None:
     assert answer_type("Which Australian hostage did the Taliban free?") is AnswerType.person
     assert answer_type("Which judge sentenced him?") is AnswerType.person
@@ -108,6 +118,12 @@ def test_a_noun_for_a_person_asks_for_a_name() -> None:
     # A building or a district is a place too.
     assert answer_type("At which hotel did he keep the girl?") is AnswerType.place
     assert answer_type("In which hospital was she treated?") is AnswerType.place
+    # Only as the head of what is asked: a noun before another noun qualifies it, a verb
+    # before it asks something else.
+    assert answer_type("Which refugee camp burned down?") is AnswerType.other
+    assert answer_type("What hospital policy changed?") is AnswerType.other
+    assert answer_type("What happened to victims of the flood?") is AnswerType.other
+    assert answer_type("Which attorney general sued?") is AnswerType.person
 
 
 def test_a_day_or_a_nationality_after_said_names_no_one() -> None:
@@ -115,6 +131,9 @@ def test_a_day_or_a_nationality_after_said_names_no_one() -> None:
     assert fact_strength(asked, "The company said Tuesday that they were freed.") == 0
     assert fact_strength(asked, "Officials said American forces freed them.") == 0
     assert fact_strength(asked, "They were freed in the night, said Morrison.") > 0
+    # A surname that ends like a nationality is still a person; a day after a role is not.
+    assert fact_strength(asked, "They were freed with money from Michael Jordan.") == 1
+    assert fact_strength(asked, "Police identified the hostages Saturday.") == 0
 
 
 def test_an_opening_clause_does_not_decide_the_kind_of_answer() -> None:
@@ -295,6 +314,8 @@ def test_an_age_or_a_street_number_is_no_amount_unless_an_age_is_asked() -> None
     assert fact_strength(asked, "They arrested Ann Burton, 32, of 1119 Eighth St. on Monday.") == 0
     assert fact_strength(asked, "The search yielded nearly 30 grams of methamphetamine.") == 1
     assert fact_strength(need("How old is Jonathan Blair?"), "Jonathan P. Blair, 29, of Hope.") == 1
+    # A count after a comma is a count: only a name's age is skipped.
+    assert fact_strength(asked, "The board, 12, voted for the search.") == 1
 
 
 def test_a_state_or_province_is_a_place_wherever_it_stands() -> None:
@@ -304,6 +325,15 @@ def test_a_state_or_province_is_a_place_wherever_it_stands() -> None:
     assert fact_strength(need("Which province was it?"), "It was Zābul's governor.") == 1
     # Asked for a city, a state is only the region of the answer.
     assert 0 < fact_strength(need("Which city was it?"), "The Texas plant is new.") < 1
+    # Only as a whole name: a person, a newspaper or a university named after one is none,
+    # and nor is a town or a district of the same name as an English word.
+    for text in (
+        "Victoria Beckham posted it.",
+        "The Washington Post reported it.",
+        "Paul Smith, a witness, saw it.",
+        "Sale of the building was stopped.",
+    ):
+        assert fact_strength(asked, text) == 0, text
 
 
 def test_a_country_before_a_noun_qualifies_it_and_is_not_required() -> None:
@@ -338,6 +368,10 @@ def test_an_acronym_is_named_by_the_name_it_spells() -> None:
     )
     # Initials are read within one line: a title, a publisher and an author spell nothing.
     assert missing_names(need("What did PJS say?"), "Fed Will Act\nAssociated Press\nJohn Smith")
+    # A title before 'of' is part of a name: 'Director of National Intelligence' is the DNI.
+    assert not missing_names(
+        need("What did the DNI say?"), "The Director of National Intelligence said so."
+    )
 
 
 def test_on_what_date_wants_a_day_not_a_month() -> None:
