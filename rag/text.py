@@ -141,12 +141,55 @@ def a_noun(word: str) -> bool:
     return "NOUN" in lemmas and "AUX" not in lemmas
 
 
+_CLITIC = re.compile(r"['’](?:s|m|re|ve|ll|d|t)$|n['’]t$")
+# Words English has beside its nouns, verbs, adjectives and adverbs (which the word tables
+# hold) and its stop words: 'Although', 'Despite' and 'Thirty-two' name nothing.
+_FUNCTION_WORDS = frozenset(
+    [
+        "although",
+        "though",
+        "despite",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "upon",
+        "unless",
+        "toward",
+        "towards",
+        "whereas",
+        "whether",
+        "within",
+        "without",
+        "across",
+        "along",
+        "around",
+        "beyond",
+        "throughout",
+        "via",
+        "per",
+        "onto",
+    ]
+)
+_NUMBER_WORD = re.compile(
+    r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)s?$"
+)
+
+
 @lru_cache(maxsize=8192)
 def an_english_word(word: str) -> bool:
-    """A word of English's dictionary, in any case and with any ending after an apostrophe:
-    'Central', 'The' and "I'm" are, 'Zabul' is not."""
-    stem = re.split(r"['’]", word.lower())[0]
-    return stem in _stopwords() or bool(getAllLemmas(stem))
+    """A word of English's dictionary, in any case, with a clitic ending or hyphens: 'Central',
+    'The', "I'm", 'Thirty-two' and 'Although' are; 'Zabul' and "O'Brien" are not."""
+    lowered = _CLITIC.sub("", word.lower())
+    return all(
+        part in _stopwords()
+        or part in _FUNCTION_WORDS
+        or bool(_NUMBER_WORD.match(part))
+        or bool(getAllLemmas(part))
+        for part in lowered.split("-")
+        if part
+    )
 
 
 def load_word_tables() -> None:
@@ -320,13 +363,20 @@ PERSON_NOUNS = frozenset(
 
 
 @lru_cache(maxsize=8192)
+def noun_lemma(word: str) -> str:
+    """A noun's singular: 'witnesses' of 'witness', 'children' of 'child'."""
+    return getAllLemmas(word.lower()).get("NOUN", (word.lower(),))[0]
+
+
+@lru_cache(maxsize=8192)
 def inflected_verb(word: str) -> bool:
     """A verb's inflected form ('sentenced', 'hosts', 'led'), not its base ('care')."""
     lemmas = getAllLemmas(word.lower())
     return "VERB" in lemmas and word.lower() not in lemmas["VERB"]
 
 
-def _a_verb(word: str) -> bool:
+@lru_cache(maxsize=8192)
+def a_verb(word: str) -> bool:
     lemmas = getAllLemmas(word)
     return "VERB" in lemmas and "AUX" not in lemmas
 
@@ -364,14 +414,15 @@ def _doer_of(noun: str) -> str | None:
     doer = noun.removesuffix("ship")
     if doer not in _DOERS:
         return None
-    if doer != noun and _a_verb(doer):
+    if doer != noun and a_verb(doer):
         return doer  # 'partnership' of 'partner'
     forms = (doer[:-2], doer[:-1], doer[:-2] + "e")  # 'invest', 'vote', 'create'
-    verb = next((v for v in forms if doer.endswith(("er", "or")) and _a_verb(v)), None)
+    verb = next((v for v in forms if doer.endswith(("er", "or")) and a_verb(v)), None)
     return verb if verb and len(verb) > 2 and verb not in _stopwords() else None
 
 
-# A chief's title and its initials are one word: 'CEO' asks what 'chief executive' answers.
+# A chief's title and its initials are one word: 'CEO' asks what 'chief executive' answers,
+# and 'executives of both companies' does not say who the chief executive is.
 _CHIEF_TITLES = {"executive": "ceo", "financial": "cfo", "operating": "coo", "technology": "cto"}
 _CHIEF = re.compile(rf"\bchief ({'|'.join(_CHIEF_TITLES)})(?: officer)?\b")
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")

@@ -5,7 +5,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from rag.text import PERSON_NOUNS, inflected_verb, only_a_verb
+from rag.text import PERSON_NOUNS, a_noun, a_verb, inflected_verb, noun_lemma, only_a_verb
 
 # Numbers, runs of two or more capitalised words (a person, a company, an event) and single
 # words that only a name has: digits or capitals inside ('H100', 'xAI', 'FIFA').
@@ -156,7 +156,7 @@ def _names_around_titles(words: list[str]) -> list[list[str]]:
     names, current = [], []
     for word, after in zip(words, [*words[1:], ""], strict=True):
         # 'Director of National Intelligence' is a name: a title before 'of' is part of one.
-        if word.lower() in _TITLES and not _SMALL_WORD.match(after):
+        if word.lower() in TITLES and not _SMALL_WORD.match(after):
             names.append(current)
             current = []
         else:
@@ -176,7 +176,7 @@ class AnswerType(StrEnum):
 
 ROLES = "|".join(re.escape(noun) for noun in sorted(PERSON_NOUNS))
 # Titles written before a name: what follows is a person, not part of a name to spell.
-_TITLES = frozenset(
+TITLES = frozenset(
     [
         "president",
         "minister",
@@ -193,7 +193,6 @@ _TITLES = frozenset(
         "commissioner",
         "ambassador",
         "attorney",
-        "general",
         "sheriff",
         "detective",
         "spokesman",
@@ -249,11 +248,52 @@ SPEAKER = re.compile(
 # Words of a question up to what it asks, never across a saying verb: 'What did critics say
 # about the cost?' asks what they said.
 _NOT_SAYING = r"(?:(?!\b(?:say|said|tell|told|think|about)\b)[\w\s'’.-])"
+# 'What kind of officer...?' asks for a kind, not for an officer's name.
+_KIND_OF = frozenset(["kind", "type", "sort", "kinds", "types", "sorts"])
+# Nouns for an amount, right after 'what': 'What score did...?', not 'What figure skater...?'.
+_AMOUNT_NOUNS = frozenset(
+    [
+        "amount",
+        "price",
+        "valuation",
+        "sum",
+        "share",
+        "percentage",
+        "proportion",
+        "number",
+        "rate",
+        "score",
+        "figure",
+        "distance",
+        "speed",
+        "temperature",
+        "weight",
+        "height",
+        "population",
+        "age",
+        "cost",
+        "size",
+        "total",
+    ]
+)
+# The words after 'how' that ask for an amount ('how old' an age); read by `rag.answering.
+# support` too, as they say what kind of amount is asked, not what the answer speaks of.
+HOW_MEASURES = (
+    "big",
+    "large",
+    "long",
+    "far",
+    "old",
+    "tall",
+    "high",
+    "deep",
+    "wide",
+    "heavy",
+    "fast",
+    "often",
+)
 _TYPE_CUES = (
-    (AnswerType.amount, re.compile(r"\bhow (much|many|big|large|long|far|old|tall)\b|\bwhat "
-                                   r"(amount|price|valuation|sum|share|percentage|proportion|"
-                                   r"number|rate|score|figure|distance|speed|temperature|weight|"
-                                   r"height|population|age|cost|size|total)\b"
+    (AnswerType.amount, re.compile(rf"\bhow (much|many|{'|'.join(HOW_MEASURES)})\b"
                                    rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
                                    r" (?<!the )cost\b"
                                    rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}? worth\b"
@@ -294,37 +334,53 @@ _AFTER_HEAD = _AFTER_COUNTED | {"who", "that", "whose", "whom", "during", "after
 def answer_type(question: str) -> AnswerType:
     question = _OPENING_CLAUSE.sub("", question)
     for kind, cue in _TYPE_CUES:
-        if cue.search(question) or (kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind])):
+        if cue.search(question) or _asks_by_noun(question, kind):
             return kind
     return AnswerType.other
 
 
-def _asks_for(question: str, nouns: frozenset[str]) -> bool:
-    """'Which' or 'what', a few words, then one of the nouns as the head of what is asked:
-    'Which Australian hostage did...?', 'Which judge sentenced...?', 'In which city...?'. A
-    noun before another noun only qualifies it ('Which refugee camp...?', 'What hospital
-    policy...?'), and a verb before it asks something else ('What happened to victims...?')."""
+def _asks_by_noun(question: str, kind: AnswerType) -> bool:
+    if kind is AnswerType.amount:
+        return _asks_for(question, _AMOUNT_NOUNS, gap=0)
+    return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind])
+
+
+def _asks_for(question: str, nouns: frozenset[str], gap: int = 3) -> bool:
+    """'Which' or 'what', up to `gap` words, then one of the nouns as the head of what is
+    asked: 'Which Australian hostage did...?', 'Which of the two players scored?', 'In which
+    city...?'. A noun before another noun only qualifies it ('Which refugee camp...?', 'What
+    hospital policy...?'); a verb before it asks something else ('What happened to
+    victims...?'), and 'what kind of' asks for a kind."""
     for which in _WHICH.finditer(question):
-        tokens = _WORD_OR_MARK.findall(question[which.end() :])[:4]
-        for at, token in enumerate(tokens[:3]):
+        tokens = _WORD_OR_MARK.findall(question[which.end() :])[: gap + 2]
+        for at, token in enumerate(tokens[: gap + 1]):
             word = POSSESSIVE.sub("", token.lower())
-            if word in nouns or word.removesuffix("s") in nouns:
+            if noun_lemma(word) in nouns:
                 # A possessive asks for its owner: 'Which investor's data centers...?'
                 after = tokens[at + 1] if at + 1 < len(tokens) else None
-                if word != token.lower() or _heads(after):
+                if word != token.lower() or _heads(after, plural=noun_lemma(word) != word):
                     return True
-            elif not token[0].isalnum() or word in AUXILIARIES or only_a_verb(word):
+            elif (
+                not token[0].isalnum()
+                or word in AUXILIARIES
+                or word in _KIND_OF
+                or only_a_verb(word)
+            ):
                 break
     return False
 
 
-def _heads(after: str | None) -> bool:
-    """Whether a noun followed by `after` is the head of its phrase: at the end, before a mark,
-    an auxiliary, a preposition or a verb's inflected form ('sentenced', 'hosts', 'led')."""
+def _heads(after: str | None, plural: bool) -> bool:
+    """Whether a noun followed by `after` heads its phrase: at the end, before a mark, an
+    auxiliary, a preposition, an adverb, a verb's inflected form ('sentenced', 'hosts', 'led'),
+    or after a plural a verb's base form ('Which lawmakers oppose...?'); not before another
+    noun ('Which refugee camp...?')."""
     if after is None or not after[0].isalnum():
         return True
     word = after.lower()
-    return word in _AFTER_HEAD or inflected_verb(word)
+    return (
+        word in _AFTER_HEAD or inflected_verb(word) or not a_noun(word) or (plural and a_verb(word))
+    )
 
 
 def key_terms(question: str) -> list[str]:

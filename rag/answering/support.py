@@ -17,11 +17,13 @@ import pycountry
 from rag.answering.question import (
     ACRONYM,
     AUXILIARIES,
+    HOW_MEASURES,
     INNER_CAPITAL,
     POINTS_BACK,
     POSSESSIVE,
     ROLES,
     SPEAKER,
+    TITLES,
     AnswerType,
     answer_type,
     counted,
@@ -44,7 +46,7 @@ _NUMBER_WORDS = (
 )
 # A count and what it counts, a few words apart: '10 data center buildings', 'four years'.
 _COUNT = re.compile(
-    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+[\w-]+){{1,4}})",
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+(?!\d)[\w-]+){{1,4}})",
     re.IGNORECASE,
 )
 # How fully another amount answers 'how many X' when no count of X is found.
@@ -216,9 +218,7 @@ _GENERIC = content_stems(
 
 # The word after 'how' says what kind of amount is asked ('How old is X?' asks an age), not
 # what the answer must speak of: 'X, 42, was voted off' answers it.
-_MEASURE = re.compile(
-    r"(?<=\bhow )(?:old|long|far|tall|big|large|often|high|deep|wide|heavy|fast)\b", re.IGNORECASE
-)
+_MEASURE = re.compile(rf"(?<=\bhow )(?:{'|'.join(HOW_MEASURES)})\b", re.IGNORECASE)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 
@@ -449,9 +449,9 @@ _REGION_TYPES = frozenset(
 
 @cache
 def place_names() -> frozenset[str]:
-    """Countries, regions and the states and provinces of ISO 3166-2, as news writes them,
-    not those named by an English word ('Central', 'Salé'). Read as the service starts (some
-    50 ms), not on a question."""
+    """Countries, regions and the states and provinces of ISO 3166-2, by the names it gives
+    them (often the local ones: 'Bayern', not 'Bavaria'), not those named by an English word
+    ('Central', 'Salé'). Read as the service starts (some 50 ms), not on a question."""
     folded = (
         _folded(subdivision.name)
         for subdivision in pycountry.subdivisions
@@ -461,18 +461,31 @@ def place_names() -> frozenset[str]:
     return frozenset(subdivisions | _countries_and_regions())
 
 
-# A run of capitalised words, after the word that opens a sentence or a name ('The Texas plant').
-_CAPITALISED_RUN = re.compile(r"(?:\b(?:The|In|At|From)\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+# Capitalised only as a sentence's first word: 'But Texas officials', 'The Texas plant'.
+_OPENING_WORDS = frozenset(
+    ["the", "a", "an", "in", "on", "at", "from", "for", "by", "but", "and", "so", "yet", "or"]
+)
 
 
 def _named_place(question: str, text: str) -> float:
     """1 if text names a country, a region, a state or a province the question does not,
-    wherever it stands: 'the former Massachusetts governor' says which state he governed. The
-    place is a whole run of capitalised words: 'Victoria Beckham' and 'Georgia Tech' name
+    wherever it stands: 'the former Massachusetts governor' says which state he governed,
+    'Florida Gov. Ron DeSantis' and 'Texas Attorney General Ken Paxton' which state they serve.
+    The place is the whole name before any title: 'Victoria Beckham' and 'Georgia Tech' name
     none, and a word in capitals ('BA') is an acronym."""
     for run in _CAPITALISED_RUN.finditer(text):
-        name = POSSESSIVE.sub("", run.group(1))
-        if not name.isupper() and _folded(name) in place_names() and name.lower() not in question:
+        words = POSSESSIVE.sub("", run.group()).split()
+        while words and words[0].lower() in _OPENING_WORDS:
+            words.pop(0)
+        titled = (n for n, word in enumerate(words) if _TITLE.match(word) or word.lower() in TITLES)
+        name = " ".join(words[: next(titled, len(words))])
+        if (
+            name
+            and not name.isupper()
+            and _folded(name) in place_names()
+            and name.lower() not in question
+        ):
             return 1.0
     return 0.0
 
@@ -667,11 +680,11 @@ _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 def names_others(asked: Need, text: str) -> bool:
     """Text names something the question does not: a capitalised word English has no other use
     for ('Lisbon', not 'Look' or 'Monday')."""
-    question = asked.question.lower()
+    asked_words = set(re.findall(r"[\w'’-]+", asked.question.lower()))
     return any(
         not an_english_word(word)
         and not _CALENDAR_NAME.match(word)
-        and POSSESSIVE.sub("", word).lower() not in question
+        and POSSESSIVE.sub("", word).lower() not in asked_words
         for word in _CAPITALISED_WORD.findall(text)
     )
 
@@ -710,13 +723,20 @@ def _an_age_or_an_address(asked: Need, text: str, match: re.Match[str]) -> bool:
     )
 
 
-_SAID_THEN_WORD = re.compile(r"(?:said|says|told|added|wrote|announced) (\w+)(?= [a-z])")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)")
 
 
-def _said_nationality(text: str, match: re.Match[str]) -> bool:
-    """'said American officials': a nationality before a noun, where a surname would stand."""
-    said = _SAID_THEN_WORD.match(text, match.start())
-    return bool(said) and said.end() == match.end() and _nationality(said.group(1))
+def _nationality_not_a_name(text: str, match: re.Match[str]) -> bool:
+    """'Several Israeli officials said', 'said American officials', 'the Palestinian said': a
+    nationality before a noun or after an article, where a surname would stand. 'Michael
+    Jordan donated' and 'by Mark Cuban.' name people."""
+    if not _nationality(match.group().split()[-1]):
+        return False
+    after = _NEXT_WORD.match(text, match.end())
+    before_a_noun = bool(after) and a_noun(after.group(1))
+    return before_a_noun or text[max(0, match.start() - 4) : match.start()].lower().endswith(
+        ("the ", " a ", "an ")
+    )
 
 
 def fact_strength(asked: Need, text: str) -> float:
@@ -748,7 +768,7 @@ def fact_strength(asked: Need, text: str) -> float:
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
             if asked.kind is AnswerType.person and (
-                _surname(found) in asked_words or _said_nationality(text, match)
+                _surname(found) in asked_words or _nationality_not_a_name(text, match)
             ):
                 continue
             if asked.settlement and _country(text, match.start()):
