@@ -320,11 +320,10 @@ class ExtractiveAnswerer:
         Blair.' then 'A search of the vehicle yielded 30 grams of methamphetamine.' The unit
         must name nothing the question does not."""
         for unit in ranked[:_PAIRED]:
-            # One that names a thing of its own ('Lisbon is good for...') speaks of another.
             if not (holds_fact(asked, unit.text) and shares_relation(asked, unit.text)):
                 continue
             if names_others(asked, unit.text):
-                continue
+                continue  # 'Lisbon is good for...' speaks of another thing than asked
             before = next((other for other in units if other.just_before(unit)), None)
             if before is not None and cls._states_it([before, unit], asked):
                 return [before, unit]

@@ -484,7 +484,7 @@ def _named_place(question: str, text: str) -> float:
             name
             and not name.isupper()
             and _folded(name) in place_names()
-            and name.lower() not in question
+            and not re.search(rf"\b{re.escape(name.lower())}\b", question)
         ):
             return 1.0
     return 0.0
@@ -724,6 +724,7 @@ def _an_age_or_an_address(asked: Need, text: str, match: re.Match[str]) -> bool:
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
+_ARTICLE_BEFORE = re.compile(r"(?:^|\W)(?:the|a|an)\s+$", re.IGNORECASE)
 
 
 def _nationality_not_a_name(text: str, match: re.Match[str]) -> bool:
@@ -734,8 +735,8 @@ def _nationality_not_a_name(text: str, match: re.Match[str]) -> bool:
         return False
     after = _NEXT_WORD.match(text, match.end())
     before_a_noun = bool(after) and a_noun(after.group(1))
-    return before_a_noun or text[max(0, match.start() - 4) : match.start()].lower().endswith(
-        ("the ", " a ", "an ")
+    return before_a_noun or bool(
+        _ARTICLE_BEFORE.search(text[max(0, match.start() - 5) : match.start()])
     )
 
 
