@@ -119,7 +119,7 @@ _NAME_RUN = re.compile(
 )
 _SMALL_WORD = re.compile(rf"^(?:{_SMALL_WORDS})$")
 # Capitalised only as a sentence's first word: 'The New York Times' is 'NYT'.
-_OPENERS = frozenset(["the", "a", "an", "in", "on", "at", "for", "by", "after", "before", "when"])
+OPENERS = frozenset(["the", "a", "an", "in", "on", "at", "for", "by", "after", "before", "when"])
 
 
 def spells(acronym: str, text: str) -> bool:
@@ -136,7 +136,7 @@ def _spelled_out(text: str) -> frozenset[str]:
     found = set()
     for run in _NAME_RUN.finditer(text):
         words = run.group().split()
-        while words and words[0].lower() in _OPENERS:
+        while words and words[0].lower() in OPENERS:
             words.pop(0)
         for name in _names_around_titles(words):
             owners = [n for n, word in enumerate(name[:-1]) if POSSESSIVE.search(word)]

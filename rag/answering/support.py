@@ -19,6 +19,7 @@ from rag.answering.question import (
     AUXILIARIES,
     HOW_MEASURES,
     INNER_CAPITAL,
+    OPENERS,
     POINTS_BACK,
     POSSESSIVE,
     ROLES,
@@ -463,9 +464,7 @@ def place_names() -> frozenset[str]:
 
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 # Capitalised only as a sentence's first word: 'But Texas officials', 'The Texas plant'.
-_OPENING_WORDS = frozenset(
-    ["the", "a", "an", "in", "on", "at", "from", "for", "by", "but", "and", "so", "yet", "or"]
-)
+_OPENING_WORDS = OPENERS | {"from", "but", "and", "so", "yet", "or"}
 
 
 def _named_place(question: str, text: str) -> float:
@@ -713,14 +712,12 @@ _STREET_NUMBER = re.compile(
 _ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
 
 
-def _an_age_or_an_address(asked: Need, text: str, match: re.Match[str]) -> bool:
+def _ages_and_addresses(asked: Need, text: str) -> set[tuple[int, int]]:
+    """Where text's ages and street numbers stand, read once per text (none when an age is
+    asked, or no amount)."""
     if asked.kind is not AnswerType.amount or _ASKS_AGE.search(asked.question):
-        return False
-    return any(
-        found.span(1) == match.span()
-        for pattern in (_AGE, _STREET_NUMBER)
-        for found in pattern.finditer(text)
-    )
+        return set()
+    return {found.span(1) for pattern in (_AGE, _STREET_NUMBER) for found in pattern.finditer(text)}
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
@@ -761,10 +758,11 @@ def fact_strength(asked: Need, text: str) -> float:
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     best = 0.0
+    not_amounts = _ages_and_addresses(asked, text)
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
-            if found in question or _an_age_or_an_address(asked, text, match):
+            if found in question or match.span() in not_amounts:
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
