@@ -18,8 +18,9 @@ from llama_index.core.utils import globals_helper
 from nltk.tokenize.punkt import PunktTokenizer
 
 # Part of the index fingerprint: a change to how sentences are cut or given their vectors
-# re-indexes an article when it is next ingested (2: vectors from the passage's own run, int8).
-SENTENCE_RULES = 2
+# re-indexes an article when it is next ingested (2: vectors from the passage's own run, int8;
+# 3: a name ending in '!' ends no sentence).
+SENTENCE_RULES = 3
 
 _MIN_WORDS = 4
 # How a sentence ends; a line that ends otherwise is a heading, a label or a menu item.
@@ -51,6 +52,8 @@ _IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNOR
 _NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
 # A fragment that continues the sentence before it (a quotation split by the splitter).
 _CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
+_OPENS_QUOTATION = re.compile(r"^[\"“‘]")
+_NAMED_EXCLAMATION = re.compile(r"\b(?:by|on|to|told|from|with|at|of|for|in)\s+[A-Z]\w{0,9}!$")
 
 
 @cache
@@ -60,14 +63,28 @@ def _punkt() -> PunktTokenizer:
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a line break always ends one (headings, list items)."""
+    """(start, end) of each sentence; a line break always ends one (headings, list items). A
+    name with an exclamation mark after a preposition ('a report by E! News', 'told Yahoo!
+    Finance') ends no sentence."""
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
+        line_spans: list[tuple[int, int]] = []
         for start, end in _punkt().span_tokenize(line):
-            spans.append((offset + line_start + start, offset + line_start + end))
+            if line_spans and _name_goes_on(line[: line_spans[-1][1]], line[start:end]):
+                line_spans[-1] = (line_spans[-1][0], end)
+            else:
+                line_spans.append((start, end))
+        spans += [(offset + line_start + s, offset + line_start + e) for s, e in line_spans]
         line_start += len(line) + 1
     return spans
+
+
+def _name_goes_on(before: str, sentence: str) -> bool:
+    """The sentence carries on a name that ends in an exclamation mark: 'by E!' then 'News.',
+    not 'Welcome to Wimbledon!' then 'The crowd cheered.'."""
+    first = words(sentence)[:1]
+    return bool(_NAMED_EXCLAMATION.search(before)) and bool(first) and first[0] not in _stopwords()
 
 
 def quotable(sentence: str) -> bool:
@@ -94,6 +111,12 @@ def leans_back(sentence: str) -> bool:
         or (_IMPERSONAL.match(sentence) and not _NAMES_SOMETHING.search(sentence))
         or _CONTINUES.match(sentence)
     )
+
+
+def unattributed_quotation(sentence: str) -> bool:
+    """Quoted words that name no one ('"It is a sign," he said.'): whose they are is told in a
+    sentence before them."""
+    return bool(_OPENS_QUOTATION.match(sentence)) and not _NAMES_SOMETHING.search(sentence)
 
 
 def leads_in(sentence: str) -> bool:
@@ -280,6 +303,7 @@ PERSON_NOUNS = frozenset(
         "advisor",
         "aide",
         "deputy",
+        "administrator",
         "activist",
         "protester",
         "coach",
@@ -426,15 +450,25 @@ def _doer_of(noun: str) -> str | None:
 _CHIEF_TITLES = {"executive": "ceo", "financial": "cfo", "operating": "coo", "technology": "cto"}
 _CHIEF = re.compile(rf"\bchief ({'|'.join(_CHIEF_TITLES)})(?: officer)?\b")
 _NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
+# A role under another is a role of its own: 'deputy associate administrator' does not say who
+# the administrator is, nor 'vice president' who the president is.
+_RANKED = sorted(PERSON_NOUNS | set(_CHIEF_TITLES.values()), key=len, reverse=True)
+_SECOND_RANK = re.compile(
+    rf"\b((?:(?:vice|deputy|assistant|associate)[\s-]+)+)((?:{'|'.join(_RANKED)})s?)\b"
+)
 
 
 @lru_cache(maxsize=8192)
 def content_stems(text: str) -> frozenset[str]:
     """Stemmed dictionary forms of the words that carry meaning (no stop words). A word and
     the short number after it are also one word, as names of models and editions are written
-    either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'. Kept for the most recent
+    either way: 'Grok 2' and 'Grok2', 'iPhone 15' and 'iPhone15'. A chief's title is its
+    initials, and a role under another one word ('vicepresident'). Kept for the most recent
     texts: the sentences of often-retrieved passages are scored against every question."""
     lowered = _CHIEF.sub(lambda m: _CHIEF_TITLES[m.group(1)], text.lower())
+    lowered = _SECOND_RANK.sub(
+        lambda m: "".join(m.group(1).split()).replace("-", "") + m.group(2), lowered
+    )
     kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
     kept += [verb for w in kept if (verb := _doer_of(w))]
     kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]

@@ -35,13 +35,13 @@ from rag.answering.support import (
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.text import content_stems, leads_in, leans_back, quotable
+from rag.text import content_stems, leads_in, leans_back, quotable, unattributed_quotation
 
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.
 _RUNNER_UP = 0.95
 # How many sentences back a pronoun's subject is looked for.
-_LOOK_BACK = 2
+_LOOK_BACK = 3
 # Units tried with the sentence before them when no quote states the answer on its own.
 _PAIRED = 5
 # Characters between two sentences that follow each other (a space, a line break).
@@ -108,7 +108,16 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     found = []
     for i, text in enumerate(sentences):
         first, last = i, i
-        while leans_back(sentences[first]) and first > i - _LOOK_BACK and first > 0:
+        # Back to the sentence that names who a pronoun stands for, past the quoted words
+        # between: 'Sims, chief executive of Ceres, said...' '"It is...," he said.' 'He said...'
+        while (
+            first > i - _LOOK_BACK
+            and first > 0
+            and (
+                leans_back(sentences[first])
+                or (first < i and unattributed_quotation(sentences[first]))
+            )
+        ):
             first -= 1
         if leads_in(text):
             if i + 1 == len(sentences):
@@ -246,7 +255,8 @@ class ExtractiveAnswerer:
     def _states_it(cls, chosen: list[_Unit], asked: Need) -> bool:
         """The quotes together name what is asked about, and one article's quotes hold the
         fact and the relation for something the question names: a count from one story does
-        not answer for a company another story only mentions."""
+        not answer for a company another story only mentions. Where someone is asked to have
+        said something, one quote has them say it (`attributes_speech`)."""
         grounded = any(
             holds_fact(asked, "\n".join(unit.text for unit in quotes))
             and cls._related(quotes, asked)

@@ -422,7 +422,17 @@ def counted(question: str) -> str | None:
         return None
     phrase = match.group(1).split()
     end = next(
-        (i for i, word in enumerate(phrase) if word.lower() in _AFTER_COUNTED or only_a_verb(word)),
+        (
+            i
+            for i, word in enumerate(phrase)
+            if word.lower() in _AFTER_COUNTED or (only_a_verb(word) and not _modifies(phrase, i))
+        ),
         len(phrase),
     )
     return phrase[end - 1] if end else None
+
+
+def _modifies(phrase: list[str], at: int) -> bool:
+    """A participle right after 'how many' that qualifies the noun after it: 'paying' of 'How
+    many paying subscribers...?', not 'died' of 'How many died in...?'."""
+    return at == 0 and at + 1 < len(phrase) and a_noun(phrase[at + 1])

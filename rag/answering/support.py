@@ -489,6 +489,44 @@ def _named_place(question: str, text: str) -> float:
     return 0.0
 
 
+# Last words of names that are events, bodies, buildings or streets, never people: 'Davis Cup
+# Finals', 'World Cup-style', 'White House', 'Seventh Street'.
+_NO_ONE_LAST = _GENERIC_NOUNS | {
+    "cup",
+    "final",
+    "finals",
+    "championship",
+    "championships",
+    "series",
+    "games",
+    "awards",
+    "festival",
+    "tournament",
+    "olympics",
+    "house",
+    "street",
+    "avenue",
+    "road",
+    "airport",
+    "station",
+    "hotel",
+    "county",
+}
+_COUNTED_WORD = re.compile(rf"^(?:{_NUMBER_WORDS}|one)$", re.IGNORECASE)
+
+
+def _no_one(run: str) -> bool:
+    """Capitalised words the person pattern finds that name no person: a place ('Two United
+    States service members', 'Hong Kong'), or an event or body by its last word."""
+    words = POSSESSIVE.sub("", run).split()
+    while words and _COUNTED_WORD.match(words[0]):
+        words.pop(0)
+    if len(words) < 2:
+        return True
+    last = words[-1].lower().split("-")
+    return _folded(" ".join(words)) in place_names() or any(w in _NO_ONE_LAST for w in last)
+
+
 def _nationality(word: str) -> bool:
     """'Korean', 'Swedish', 'Israeli': a country's name with a demonym's ending. 'Altman' and
     'Morgan' only end like one."""
@@ -712,12 +750,22 @@ _STREET_NUMBER = re.compile(
 _ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
 
 
-def _ages_and_addresses(asked: Need, text: str) -> set[tuple[int, int]]:
-    """Where text's ages and street numbers stand, read once per text (none when an age is
-    asked, or no amount)."""
-    if asked.kind is not AnswerType.amount or _ASKS_AGE.search(asked.question):
-        return set()
-    return {found.span(1) for pattern in (_AGE, _STREET_NUMBER) for found in pattern.finditer(text)}
+def _amounts_not_asked(asked: Need, text: str) -> list[tuple[int, int]]:
+    """Where text's numbers that cannot answer an amount question stand, read once per text:
+    ages and street numbers unless an age is asked, and sums of money where a count is asked
+    ('$6.99 a month' counts no subscribers)."""
+    if asked.kind is not AnswerType.amount:
+        return []
+    found = (
+        []
+        if _ASKS_AGE.search(asked.question)
+        else [
+            match.span(1) for pattern in (_AGE, _STREET_NUMBER) for match in pattern.finditer(text)
+        ]
+    )
+    if asked.counted:
+        found += [match.span() for match in _MONEY.finditer(text)]
+    return found
 
 
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
@@ -758,16 +806,18 @@ def fact_strength(asked: Need, text: str) -> float:
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     best = 0.0
-    not_amounts = _ages_and_addresses(asked, text)
+    not_asked = _amounts_not_asked(asked, text)
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
-            if found in question or match.span() in not_amounts:
+            if found in question or any(s <= match.start() < e for s, e in not_asked):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
             if asked.kind is AnswerType.person and (
-                _surname(found) in asked_words or _nationality_not_a_name(text, match)
+                _surname(found) in asked_words
+                or _nationality_not_a_name(text, match)
+                or _no_one(match.group())
             ):
                 continue
             if asked.settlement and _country(text, match.start()):
@@ -784,11 +834,15 @@ def holds_fact(asked: Need, text: str) -> bool:
 
 
 def attributes_speech(asked: Need, text: str) -> bool:
-    """Text that quotes someone names who is asked about in it: Nadal's words are not what
-    Djokovic said."""
+    """Text that quotes someone names who is asked about in it, and speaks in the question's
+    words of what was asked about: Nadal's words are not what Djokovic said, nor 'Bezos
+    announced the lander' what he made of NASA's choice of it. (Near in meaning is not
+    enough here: the speaker's and the company's names alone make it so.)"""
     if not asked.speakers:
         return True
-    return all(_speaks(_surname(name), text) for name in asked.speakers)
+    return shares_relation(asked, text) and all(
+        _speaks(_surname(name), text) for name in asked.speakers
+    )
 
 
 def _speaks(surname: str, text: str) -> bool:

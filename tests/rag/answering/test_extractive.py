@@ -249,3 +249,20 @@ def test_two_sentences_that_state_the_answer_only_together_are_quoted_together()
     # The sentence before must name what the other does not: it is no stand-in for the fact.
     text, _ = answer("What is Lisbon good for, according to Carla Mendes?", interview)
     assert text == ""
+
+
+def test_a_pronoun_is_quoted_back_to_its_subject_past_the_quoted_words_between() -> None:
+    # 'He said...' names no one, nor do the quoted words before it; the sentence before them
+    # names the speaker and his company.
+    interview = passage(
+        "landers",
+        "Moon landers",
+        "Carla Mendes, chief executive of Lunaris, said the award was a sign of trust. "
+        "“Space needs an entire ecosystem of companies,” she said. "
+        "“Small players add agility to the mix.” "
+        "She said the company's lander should be ready for missions in 2023.",
+    )
+    _, citations = answer("When will the Lunaris lander be ready for missions?", interview)
+    assert len(citations) == 1
+    assert citations[0].text.startswith("Carla Mendes, chief executive of Lunaris")
+    assert citations[0].text.endswith("ready for missions in 2023.")
