@@ -53,6 +53,10 @@ _NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
 # A fragment that continues the sentence before it (a quotation split by the splitter).
 _CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 _OPENS_QUOTATION = re.compile(r"^[\"“‘]")
+_QUOTATION_MARK = re.compile(r"[\"“”]")
+_SPEAKER_AFTER = re.compile(
+    r"[”\"][^”\"“]*\b(?:said|says|told|tells|added|wrote|stated|continued|explained)\b[^”\"“]*$"
+)
 _NAMED_EXCLAMATION = re.compile(r"\b(?:by|on|to|told|from|with|at|of|for|in)\s+[A-Z]\w{0,9}!$")
 
 
@@ -117,6 +121,23 @@ def unattributed_quotation(sentence: str) -> bool:
     """Quoted words that name no one ('"It is a sign," he said.'): whose they are is told in a
     sentence before them."""
     return bool(_OPENS_QUOTATION.match(sentence)) and not _NAMES_SOMETHING.search(sentence)
+
+
+def quotation_open_after(sentence: str, open_before: bool) -> bool:
+    """Whether a quotation is still open where the sentence ends: its last quotation mark
+    opens one ('“We believe justice has been served.'), or it has none inside an open one."""
+    marks = list(_QUOTATION_MARK.finditer(sentence))
+    if not marks:
+        return open_before
+    last = marks[-1]
+    if last.group() != '"':
+        return last.group() == "“"
+    return last.start() == 0 or sentence[last.start() - 1].isspace()
+
+
+def closes_with_speaker(sentence: str) -> bool:
+    """Closes a quotation and says whose it was: '...again," said U.S. Attorney Nealy Cox.'"""
+    return bool(_SPEAKER_AFTER.search(sentence))
 
 
 def leads_in(sentence: str) -> bool:

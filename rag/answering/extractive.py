@@ -1,7 +1,8 @@
 """Extractive answers: the passages' own sentences that state what was asked, each cited.
 
-The unit of a quote is a sentence, joined to the sentence before it when it opens with a
-pronoun ('He announced...') and to the one after it when it leads in with a colon; headings,
+The unit of a quote is a sentence, joined back to the sentence that names whom it opens with a
+pronoun for ('He announced...'), to the one after it when it leads in with a colon, and on to
+where a quotation it is part of names its speaker ('...," said Attorney Nealy Cox.'); headings,
 captions, bylines and questions are never quoted (`rag.text`). Each unit is scored on
 meaning (embedding similarity to the question), on the question's words it shares, on naming
 what the question names, and on holding the kind of fact asked for (`support`). The best unit
@@ -18,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -35,13 +37,23 @@ from rag.answering.support import (
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
-from rag.text import content_stems, leads_in, leans_back, quotable, unattributed_quotation
+from rag.text import (
+    closes_with_speaker,
+    content_stems,
+    leads_in,
+    leans_back,
+    quotable,
+    quotation_open_after,
+    unattributed_quotation,
+)
 
 MAX_QUOTES = 3
 # A runner-up is quoted too when it scores this close to the best and adds new words.
 _RUNNER_UP = 0.95
 # How many sentences back a pronoun's subject is looked for.
 _LOOK_BACK = 3
+# How many sentences on a quotation's speaker is looked for.
+_LOOK_AHEAD = 3
 # Units tried with the sentence before them when no quote states the answer on its own.
 _PAIRED = 5
 # Characters between two sentences that follow each other (a space, a line break).
@@ -106,6 +118,9 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     """The first and last sentence of each quotable unit of a passage. This does not depend
     on the question, so it is worked out once for each passage that questions retrieve."""
     found = []
+    open_after = list(
+        accumulate(sentences, lambda was, text: quotation_open_after(text, was), initial=False)
+    )[1:]
     for i, text in enumerate(sentences):
         first, last = i, i
         # Back to the sentence that names who a pronoun stands for, past the quoted words
@@ -123,6 +138,19 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
             if i + 1 == len(sentences):
                 continue  # what it announces is beyond this passage
             last = i + 1
+        elif open_after[i]:
+            # Quoted words whose speaker is named where the quotation closes: '"We believe
+            # justice was served.' 'And we agree with the sentence," said Attorney Nealy Cox.'
+            closing = next(
+                (
+                    j
+                    for j in range(i + 1, min(i + 1 + _LOOK_AHEAD, len(sentences)))
+                    if not open_after[j]
+                ),
+                None,
+            )
+            if closing is not None and closes_with_speaker(sentences[closing]):
+                last = closing
         if not all(quotable(t) or leads_in(t) for t in sentences[first : last + 1]):
             continue
         if leans_back(sentences[first]):

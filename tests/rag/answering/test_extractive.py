@@ -266,3 +266,20 @@ def test_a_pronoun_is_quoted_back_to_its_subject_past_the_quoted_words_between()
     assert len(citations) == 1
     assert citations[0].text.startswith("Carla Mendes, chief executive of Lunaris")
     assert citations[0].text.endswith("ready for missions in 2023.")
+
+
+def test_quoted_words_are_quoted_on_to_where_their_speaker_is_named() -> None:
+    # The words that answer name no one; the quotation closes two sentences on, with whose
+    # words they were.
+    verdict = passage(
+        "verdict",
+        "Kidnapper sentenced",
+        "“We believe that justice has been served. "
+        "And we agree with the decision to sentence him to life. "
+        "This family can rest now,” said U.S. Attorney Dana Reyes. "
+        "The trial lasted two days.",
+    )
+    _, citations = answer("Which attorney welcomed the life sentence?", verdict)
+    assert len(citations) == 1
+    assert "sentence him to life" in citations[0].text
+    assert citations[0].text.endswith("said U.S. Attorney Dana Reyes.")
