@@ -45,9 +45,10 @@ _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
     r"|hundred|dozen|dozens|hundreds|thousands|millions"
 )
-# A count and what it counts, a few words apart: '10 data center buildings', 'four years'.
+# A count and what it counts, a few words apart: '10 data center buildings', 'four years',
+# 'a four-game streak'.
 _COUNT = re.compile(
-    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:\s+(?!\d)[\w-]+){{1,4}})",
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:[\s-]+(?!\d)[\w-]+){{1,4}})",
     re.IGNORECASE,
 )
 # How fully another amount answers 'how many X' when no count of X is found.
@@ -114,7 +115,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            re.compile(rf"\b(?:{_NUMBER_WORDS}|once|twice)\b", re.IGNORECASE),
+            # Not in a compound: 'a two-state solution' counts nothing.
+            re.compile(rf"\b(?:{_NUMBER_WORDS}|once|twice)\b(?!-)", re.IGNORECASE),
             0.6,
         ),
     ],

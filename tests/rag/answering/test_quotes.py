@@ -108,6 +108,11 @@ def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     paying = need("How many paying subscribers did Disney+ have?")
     assert paying.counted == "subscrib"
     assert fact_strength(paying, "The $6.99-a-month service is stocked with films.") == 0
+    # A count may be written as a compound, and a compound is no count of another thing.
+    games = need("How many games did the Steelers win in a row?")
+    assert fact_strength(games, "Their four-game winning streak came to an end.") == 1
+    votes = need("How many votes did the resolution receive?")
+    assert fact_strength(votes, "Settlements are an obstacle to a two-state solution.") == 0
     # What is counted is read up to the next number: '350 Fifth Avenue has 102 floors'.
     floors = need("How many floors does the building have?")
     assert fact_strength(floors, "The building at 350 Fifth Avenue has 102 floors.") == 1
