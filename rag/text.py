@@ -55,7 +55,7 @@ _CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 _OPENS_QUOTATION = re.compile(r"^[\"“‘]")
 _QUOTATION_MARK = re.compile(r"[\"“”]")
 _SPEAKER_AFTER = re.compile(
-    r"[”\"][^”\"“]*\b(?:said|says|told|tells|added|wrote|stated|continued|explained)\b[^”\"“]*$"
+    r"[”\"]([^”\"“]*\b(?:said|says|told|tells|added|wrote|stated|continued|explained)\b[^”\"“]*)$"
 )
 _NAMED_EXCLAMATION = re.compile(r"\b(?:by|on|to|told|from|with|at|of|for|in)\s+[A-Z]\w{0,9}!$")
 
@@ -117,10 +117,13 @@ def leans_back(sentence: str) -> bool:
     )
 
 
-def unattributed_quotation(sentence: str) -> bool:
-    """Quoted words that name no one ('"It is a sign," he said.'): whose they are is told in a
-    sentence before them."""
-    return bool(_OPENS_QUOTATION.match(sentence)) and not _NAMES_SOMETHING.search(sentence)
+def unattributed_quotation(sentence: str, inside: bool) -> bool:
+    """Quoted words that do not name whose they are ('"It is a sign," he said.', or a quotation
+    going on from the sentence before): that is told in a sentence before them."""
+    if not (inside or _OPENS_QUOTATION.match(sentence)):
+        return False
+    speaker = _SPEAKER_AFTER.search(sentence)
+    return not (speaker and _NAMES_SOMETHING.search(f" {speaker.group(1)}"))
 
 
 def quotation_open_after(sentence: str, open_before: bool) -> bool:

@@ -130,14 +130,18 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
             and first > 0
             and (
                 leans_back(sentences[first])
-                or (first < i and unattributed_quotation(sentences[first]))
+                or (first < i and unattributed_quotation(sentences[first], open_after[first - 1]))
             )
         ):
             first -= 1
         if leads_in(text):
             if i + 1 == len(sentences):
                 continue  # what it announces is beyond this passage
-            last = i + 1
+            if quotable(sentences[i + 1]) or leads_in(sentences[i + 1]):
+                last = i + 1
+            # else it stands alone before a heading or a list: 'Seven questions before the
+            # debate, to be carried on MSNBC:'
+
         elif open_after[i]:
             # Quoted words whose speaker is named where the quotation closes: '"We believe
             # justice was served.' 'And we agree with the sentence," said Attorney Nealy Cox.'

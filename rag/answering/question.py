@@ -15,7 +15,12 @@ _KEY_TERM = re.compile(
     r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
-_HOW_MANY = re.compile(r"\bhow many ([a-z][\w-]*(?:\s+[\w-]+){0,4})", re.IGNORECASE)
+# 'How many of the Democrats on stage...?' counts Democrats.
+_HOW_MANY = re.compile(
+    r"\bhow many (?:of (?:the |its |their |his |her |these |those |[\w-]+['’]s )?)?"
+    r"([a-z][\w-]*(?:\s+[\w-]+){0,4})",
+    re.IGNORECASE,
+)
 POSSESSIVE = re.compile(r"['’]s$")
 # A possessive ends a name: "Musk's AI company" names Musk, then AI.
 _POSSESSIVE_END = re.compile(r"(?<=['’]s)\s+")

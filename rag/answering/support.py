@@ -9,6 +9,7 @@ check their quotes with this; a passage that is merely on topic does not pass.
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 
@@ -46,9 +47,15 @@ _NUMBER_WORDS = (
     r"|hundred|dozen|dozens|hundreds|thousands|millions"
 )
 # A count and what it counts, a few words apart: '10 data center buildings', 'four years',
-# 'a four-game streak'.
+# 'a four-game streak', 'the fourth time' and 'a third straight season' (a fourth time is four
+# times; 'the first votes' are not one vote).
+_ORDINALS = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
+    r"(?=\s+(?:times?|straight|consecutive)\b)"
+)
 _COUNT = re.compile(
-    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand))?((?:[\s-]+(?!\d)[\w-]+){{1,4}})",
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|{_ORDINALS})(?:\s+(?:million|billion|thousand))?"
+    r"((?:[\s-]+(?!\d)[\w-]+){1,4})",
     re.IGNORECASE,
 )
 # How fully another amount answers 'how many X' when no count of X is found.
@@ -98,7 +105,9 @@ _NOT_MONEY = re.compile(
 _SAYS = (
     r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
     r"|replied|responded|answered|called|calls|described|asserted|noted|explained|insisted"
-    r"|joked|mocked|announced|announces|promised|pledged|vowed)"
+    r"|joked|mocked|announced|announces|promised|pledged|vowed"
+    r"|saying|telling|writing|adding|arguing|warning|claiming|noting|explaining|insisting"
+    r"|calling|describing|announcing|promising|vowing)"
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
@@ -853,21 +862,53 @@ def _speaks(surname: str, text: str) -> bool:
     said' quotes Nadal)."""
     name = re.escape(surname)
     return bool(
-        re.search(rf"\b{name}\b[^\"“”!?]{{0,60}}?\b{_SAYS}\b", text)
+        re.search(rf"\b{name}\b[^\"“”!?]{{0,120}}?\b{_SAYS}\b", text)
         or re.search(rf"\b(?:{_SAYS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text)
     )
 
 
 # How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
 _MARKED_REASON = 0.5
+# Capitalised words before a role that say which role it is, not whose: 'Interior Minister',
+# 'Head Coach', 'Defense Secretary'.
+_RANKS = (
+    "head|assistant|interim|acting|former|deputy|vice|chief|senior|executive|managing|general"
+    "|special|associate|athletic|defensive|offensive|prime|press|foreign|interior|home|defen[cs]e"
+    "|health|finance|financial|justice|education|energy|labou?r|commerce|trade|treasury"
+    "|environment|agriculture|transport|transportation|culture|economy|security|intelligence"
+    "|state|national|federal|district|county|city|police|team|club|party"
+)
+# A role and the name it belongs to: 'Wild coach Bruce Boudreau', 'the Commodores' coach'.
+_OWNED_ROLE = re.compile(
+    rf"(?<=\s)(?!(?i:{_RANKS})\b)([A-Z][\w'’.&-]*?)(?:['’]s?)?\s+(?:(?i:{_RANKS})\s+)*"
+    rf"((?i:{ROLES}))s?\b"
+)
+
+
+def _roles_of_others(asked: Need, text: str) -> frozenset[str]:
+    """The question's role words that text uses only for another's role: 'Wild coach Bruce
+    Boudreau' does not say who coaches the Sabres, nor 'Tesla CEO' who runs SpaceX."""
+    asked_words = set(re.findall(r"[\w&-]+", _undotted(asked.question.lower())))
+    owned = Counter(
+        match.group(2).lower()
+        for match in _OWNED_ROLE.finditer(text)
+        if _undotted(match.group(1).lower()) not in asked_words
+    )
+    return frozenset(
+        stem
+        for role, count in owned.items()
+        if count == len(re.findall(rf"\b{role}s?\b", text, re.IGNORECASE))
+        for stem in content_stems(role) & asked.relation
+    )
 
 
 def shares_relation(asked: Need, text: str) -> bool:
-    """The text uses one of the question's relation words; two for a reason given without a
-    causal word, which is only a reason if it speaks of the very event asked about."""
+    """The text uses one of the question's relation words (a role only as the role of what is
+    asked about); two for a reason given without a causal word, which is only a reason if it
+    speaks of the very event asked about."""
     if not asked.relation:
         return True
-    shared = len(asked.relation & content_stems(text))
+    shared = len(asked.relation & (content_stems(text) - _roles_of_others(asked, text)))
     unmarked = asked.kind is AnswerType.reason and fact_strength(asked, text) < _MARKED_REASON
     return shared >= (min(2, len(asked.relation)) if unmarked else 1)
 

@@ -283,3 +283,34 @@ def test_quoted_words_are_quoted_on_to_where_their_speaker_is_named() -> None:
     assert len(citations) == 1
     assert "sentence him to life" in citations[0].text
     assert citations[0].text.endswith("said U.S. Attorney Dana Reyes.")
+
+
+def test_a_sentence_that_leads_into_a_heading_stands_alone() -> None:
+    preview = passage(
+        "debate",
+        "Debate preview",
+        "Seven big questions heading into the debate, to be carried on MSNBC:\n"
+        "WHO IS THE FRONT-RUNNER?\n"
+        "Polling across the early states has created a murky picture of the top tier.",
+    )
+    _, citations = answer("Which network is carrying the debate?", preview)
+    assert [c.text for c in citations] == [
+        "Seven big questions heading into the debate, to be carried on MSNBC:"
+    ]
+
+
+def test_a_pronoun_is_quoted_back_through_a_quotation_to_its_named_speaker() -> None:
+    # 'He said...' leans on the quotation before it, which names places but not whose words
+    # they are; the sentence that opened the quotation names him.
+    deportee = passage(
+        "deportees",
+        "Deportees return home",
+        "“This was the fourth time I have been deported,” said Arjun Mehta, 24, of Bhatinda. "
+        "“I boarded a flight on May 15 and reached Mexico via Moscow and Paris. "
+        "From there, I tried to enter California but was caught,” he said. "
+        "He said he has spent Rs 24 lakh in the four attempts.",
+    )
+    _, citations = answer("How much did Arjun Mehta spend on his four attempts?", deportee)
+    assert len(citations) == 1
+    assert citations[0].text.startswith("“This was the fourth time")
+    assert citations[0].text.endswith("Rs 24 lakh in the four attempts.")

@@ -60,6 +60,19 @@ def test_a_role_under_another_is_not_that_role() -> None:
     assert shares_relation(need("Who is Ghana's vice president?"), "Vice President Bawumia spoke.")
 
 
+def test_a_role_of_another_team_or_company_is_not_the_role_asked_about() -> None:
+    sabres = need("Who is the Sabres' head coach?")
+    assert not shares_relation(sabres, "Before the game, Wild coach Bruce Boudreau was calm.")
+    assert shares_relation(sabres, "Before the game, Sabres coach Ralph Krueger was calm.")
+    spacex = need("Who is the CEO of SpaceX?")
+    assert not shares_relation(spacex, "He met Tesla CEO Elon Musk on Monday.")
+    # A capitalised word before a role may say which role it is, not whose.
+    minister = need("Which Austrian minister spoke about the house?")
+    assert shares_relation(minister, "The house will change, Interior Minister Peschorn said.")
+    attorney = need("Which US attorney welcomed the sentence?")
+    assert shares_relation(attorney, "It was fair, said U.S. Attorney Nealy Cox.")
+
+
 def test_places_events_and_bodies_are_no_person() -> None:
     asked = need("Who is the captain of the team?")
     assert fact_strength(asked, "The Davis Cup Finals is played in World Cup-style.") == 0
@@ -108,6 +121,12 @@ def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     paying = need("How many paying subscribers did Disney+ have?")
     assert paying.counted == "subscrib"
     assert fact_strength(paying, "The $6.99-a-month service is stocked with films.") == 0
+    # An ordinal before 'time' counts times; 'the first votes' count no votes.
+    deported = need("How many times has he been deported?")
+    assert fact_strength(deported, "“This was the fourth time I have been deported,” he said.") == 1
+    votes = need("How many votes did he receive?")
+    assert fact_strength(votes, "With the first votes 100 days away, he campaigned.") == 0
+    assert need("How many of the Democrats on stage would serve as jurors?").counted == "democrat"
     # A count may be written as a compound, and a compound is no count of another thing.
     games = need("How many games did the Steelers win in a row?")
     assert fact_strength(games, "Their four-game winning streak came to an end.") == 1
@@ -473,6 +492,13 @@ def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
     assert attributes_speech(asked, '"The format is very hard," Djokovic said.')
     assert attributes_speech(need("Who won the match?"), "Spain won the match.")
     assert attributes_speech(asked, "Djokovic announced that the format would change.")
+    # However long the words between, and whatever the form of the saying verb.
+    obama = need("What did Barack Obama warn the candidates against?")
+    assert attributes_speech(
+        obama,
+        "Former President Barack Obama, the most popular Democrat in America, inserted himself "
+        "into the primary in recent days by warning candidates against moving too far left.",
+    )
 
 
 def test_a_text_that_names_what_is_counted_without_counting_it_holds_no_count() -> None:
