@@ -328,6 +328,8 @@ PERSON_NOUNS = frozenset(
         "aide",
         "deputy",
         "administrator",
+        "member",
+        "driver",
         "activist",
         "protester",
         "coach",

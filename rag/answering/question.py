@@ -281,6 +281,8 @@ _AMOUNT_NOUNS = frozenset(
         "total",
     ]
 )
+# Sums asked for by name: 'What was the film's budget?'.
+_SUMS = frozenset(["budget", "revenue", "salary", "fee", "fine", "ransom"])
 # The words after 'how' that ask for an amount ('how old' an age); read by `rag.answering.
 # support` too, as they say what kind of amount is asked, not what the answer speaks of.
 HOW_MEASURES = (
@@ -304,11 +306,12 @@ _TYPE_CUES = (
                                    rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}? worth\b"
                                    rf"|\bwhat (is|was|are|were|will be) (the|its|their|his|her"
                                    rf"|[\w.&-]+(?: [\w.&-]+){{0,3}}['’]s)( [\w-]+)?"
-                                   r" (budget|revenue|price|salary|fee|valuation|fine|ransom)s?"
+                                   rf" ({'|'.join(sorted(_AMOUNT_NOUNS | _SUMS))})s?"
                                    r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during)\s+\w)",
                                    re.I)),
     (AnswerType.person, re.compile(r"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
-                                   r"|\bwhat (is|was|are|were) (the|their|its|his|her) names?\b"
+                                   r"|\bwhat (is|was|are|were) (the|their|its|his|her)"
+                                   r" names?\b(?! of\b)"
                                    r"|\bwhat is it called\b", re.I)),
     (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
                                  re.I)),
@@ -331,6 +334,7 @@ _OPENING_CLAUSE = re.compile(
 # Nouns that ask for their kind of answer after 'which' or 'what': 'Which judge...?'.
 _KIND_NOUNS = {AnswerType.person: PERSON_NOUNS, AnswerType.place: _PLACE_NOUNS}
 _WHICH = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)
+_NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) (?:the|their|its|his|her) names? of\b", re.I)
 _WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")
 # What may follow the noun a question asks for, besides a verb: 'Which judge in the case...?'
 _AFTER_HEAD = _AFTER_COUNTED | {"who", "that", "whose", "whom", "during", "after", "about"}
@@ -347,16 +351,20 @@ def answer_type(question: str) -> AnswerType:
 def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     if kind is AnswerType.amount:
         return _asks_for(question, _AMOUNT_NOUNS, gap=0)
+    if kind is AnswerType.person and _asks_for(question, PERSON_NOUNS, gap=4, lead=_NAME_OF):
+        return True  # 'What is the name of the stabbing victim?', not '...of the ship?'
     return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind])
 
 
-def _asks_for(question: str, nouns: frozenset[str], gap: int = 3) -> bool:
-    """'Which' or 'what', up to `gap` words, then one of the nouns as the head of what is
-    asked: 'Which Australian hostage did...?', 'Which of the two players scored?', 'In which
-    city...?'. A noun before another noun only qualifies it ('Which refugee camp...?', 'What
-    hospital policy...?'); a verb before it asks something else ('What happened to
-    victims...?'), and 'what kind of' asks for a kind."""
-    for which in _WHICH.finditer(question):
+def _asks_for(
+    question: str, nouns: frozenset[str], gap: int = 3, lead: re.Pattern[str] = _WHICH
+) -> bool:
+    """'Which' or 'what' (or another `lead`), up to `gap` words, then one of the nouns as the
+    head of what is asked: 'Which Australian hostage did...?', 'Which of the two players
+    scored?', 'In which city...?'. A noun before another noun only qualifies it ('Which
+    refugee camp...?', 'What hospital policy...?'); a verb before it asks something else
+    ('What happened to victims...?'), and 'what kind of' asks for a kind."""
+    for which in lead.finditer(question):
         tokens = _WORD_OR_MARK.findall(question[which.end() :])[: gap + 2]
         for at, token in enumerate(tokens[: gap + 1]):
             word = POSSESSIVE.sub("", token.lower())

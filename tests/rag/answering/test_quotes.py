@@ -186,6 +186,15 @@ def test_a_sentence_naming_a_thing_of_its_own_is_told_apart() -> None:
         ("Which witnesses testified?", AnswerType.person),
         ("Which of the two players scored?", AnswerType.person),
         ("How high is Mount Everest?", AnswerType.amount),
+        # A name is a person's only where it is a person's.
+        ("What is the name of the stabbing victim?", AnswerType.person),
+        ("What were the names of the two service members killed?", AnswerType.person),
+        ("What is her name?", AnswerType.person),
+        ("What is the name of the ship?", AnswerType.other),
+        # An amount asked for by its noun after 'what is/was the'.
+        ("What was the score of the game against Northwestern?", AnswerType.amount),
+        ("What is the population of Texas?", AnswerType.amount),
+        ("What was the film's budget?", AnswerType.amount),
     ],
 )
 def test_a_noun_after_which_asks_for_its_kind_of_answer(question: str, kind: AnswerType) -> None:
