@@ -49,6 +49,12 @@ _PERSONAL = re.compile(
 )
 # 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
 _IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNORECASE)
+# Says where the sentence before comes from, whatever it names: 'That's according to a survey
+# from Piper Jaffray.'
+_SOURCE_OF_BEFORE = re.compile(
+    r"^[\"“‘']?(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+(?:according to|what|why|because)\b",
+    re.IGNORECASE,
+)
 _NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
 # A fragment that continues the sentence before it (a quotation split by the splitter).
 _CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
@@ -108,11 +114,12 @@ def quotable(sentence: str) -> bool:
 
 
 def leans_back(sentence: str) -> bool:
-    """Opens with a pronoun whose subject it does not name, or continues a quotation: it needs
-    the sentence before it."""
+    """Opens with a pronoun whose subject it does not name, says where the sentence before
+    comes from, or continues a quotation: it needs the sentence before it."""
     return bool(
         _PERSONAL.match(sentence)
         or (_IMPERSONAL.match(sentence) and not _NAMES_SOMETHING.search(sentence))
+        or _SOURCE_OF_BEFORE.match(sentence)
         or _CONTINUES.match(sentence)
     )
 

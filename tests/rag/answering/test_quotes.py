@@ -243,6 +243,9 @@ def test_a_pronoun_after_an_opening_phrase_needs_the_sentence_before() -> None:
     assert leans_back("In November last year, he mocked Musk on X.")
     assert not leans_back("Musk said he would build it.")
     assert not leans_back("Altman, the chief executive, said so.")
+    # Where the sentence before comes from is told after it, whatever it names.
+    assert leans_back("That's according to a new survey from Piper Jaffray.")
+    assert not leans_back("That movie was a hit for Paramount.")
 
 
 def test_a_key_point_list_item_is_quotable_a_short_one_is_not() -> None:
