@@ -15,10 +15,12 @@ _KEY_TERM = re.compile(
     r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
-# 'How many of the Democrats on stage...?' counts Democrats.
+# 'How many of the Democrats on stage...?' counts Democrats, 'How many of the company's 500
+# workers...?' workers.
 _HOW_MANY = re.compile(
-    r"\bhow many (?:of (?:the |its |their |his |her |these |those |[\w-]+['’]s )?)?"
-    r"([a-z][\w-]*(?:\s+[\w-]+){0,4})",
+    r"\bhow many (?:of (?:(?:the|its|their|his|her|these|those) )?(?:[\w.-]+['’]s )?"
+    r"(?:\d[\d,.]* )?)?"
+    r"([a-z][\w.-]*(?:\s+[\w.-]+){0,4})",
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(r"['’]s$")

@@ -32,19 +32,28 @@ from rag.answering.question import (
     names,
     spells,
 )
-from rag.text import a_noun, an_english_word, content_stems
+from rag.text import (
+    CALENDAR,
+    MONTHS,
+    SAYING_VERBS,
+    WEEKDAYS,
+    a_noun,
+    an_english_word,
+    content_stems,
+)
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_CALENDAR = rf"(?:{_MONTHS}|{_WEEKDAYS})\b"
+_MONTHS = MONTHS
+_WEEKDAYS = WEEKDAYS
+_CALENDAR = CALENDAR
 _DAY = (
     rf"\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
     rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)(?=\s+of\b|[.,;)]|\s*$)"
 )
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
 _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
-    r"|hundred|dozen|dozens|hundreds|thousands|millions"
+    r"|sixty|seventy|eighty|ninety|hundred|dozen|dozens|hundreds|thousands|millions"
 )
 # A count and what it counts, a few words apart: '10 data center buildings', 'four years',
 # 'a four-game streak', 'the fourth time' and 'a third straight season' (a fourth time is four
@@ -102,12 +111,14 @@ _NOT_MONEY = re.compile(
     re.IGNORECASE,
 )
 # The words news reports speech with: what a statement holds, and what ties a speaker to it.
-_SAYS = (
-    r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
-    r"|replied|responded|answered|called|calls|described|asserted|noted|explained|insisted"
-    r"|joked|mocked|announced|announces|promised|pledged|vowed"
-    r"|saying|telling|writing|adding|arguing|warning|claiming|noting|explaining|insisting"
-    r"|calling|describing|announcing|promising|vowing)"
+_SAYS = SAYING_VERBS
+# Capitalised words in a row: a person's name, unless they name a place, an event or a body
+# (`_no_one`).
+_PERSON_RUN = re.compile(
+    r"(?<!the )(?<!The )"  # 'the United States' names no one
+    r"\b(?!(?:On|In|At|The|A|An|For|But|And|As|By|When|After|Before|This|That|Last"
+    r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
+    r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
@@ -124,21 +135,15 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            # Not in a compound: 'a two-state solution' counts nothing.
-            re.compile(rf"\b(?:{_NUMBER_WORDS}|once|twice)\b(?!-)", re.IGNORECASE),
+            # Not in a compound: 'a two-state solution' counts nothing ('twenty-one' does).
+            re.compile(
+                rf"\b(?:{_NUMBER_WORDS}|once|twice)\b(?!-(?!(?:{_UNITS})\b))", re.IGNORECASE
+            ),
             0.6,
         ),
     ],
     AnswerType.person: [
-        (
-            re.compile(
-                r"(?<!the )(?<!The )"  # 'the United States' names no one
-                r"\b(?!(?:On|In|At|The|A|An|For|But|And|As|By|When|After|Before|This|That|Last"
-                r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
-                r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
-            ),
-            1.0,
-        ),
+        (_PERSON_RUN, 1.0),
         (
             # The name after the role that names it: 'its investor, Amazon', 'CEO Nadella'
             # ('co-founder Julian Assange' is the person asked about, by surname).
@@ -501,8 +506,9 @@ def _named_place(question: str, text: str) -> float:
 
 
 # Last words of names that are events, bodies, buildings or streets, never people: 'Davis Cup
-# Finals', 'World Cup-style', 'White House', 'Seventh Street'.
-_NO_ONE_LAST = _GENERIC_NOUNS | {
+# Finals', 'World Cup-style', 'White House', 'Seventh Street' (not 'Court', 'Union' or 'Post',
+# which end people's names too: 'Margaret Court').
+_NO_ONE_LAST = (_GENERIC_NOUNS - {"court", "union", "post"}) | {
     "cup",
     "final",
     "finals",
@@ -527,22 +533,33 @@ _COUNTED_WORD = re.compile(rf"^(?:{_NUMBER_WORDS}|one)$", re.IGNORECASE)
 
 
 def _no_one(run: str) -> bool:
-    """Capitalised words the person pattern finds that name no person: a place ('Two United
-    States service members', 'Hong Kong'), or an event or body by its last word."""
+    """Words the person patterns find that name no person: a count before one word ('Two
+    Americans'), a place ('Two United States service members', 'South Korea', 'Texas said'),
+    or an event, a body or a building by its last word ('White House said')."""
     words = POSSESSIVE.sub("", run).split()
+    counted = False
     while words and _COUNTED_WORD.match(words[0]):
         words.pop(0)
-    if len(words) < 2:
+        counted = True
+    if not words or (counted and len(words) < 2):
         return True
     last = words[-1].lower().split("-")
     return _folded(" ".join(words)) in place_names() or any(w in _NO_ONE_LAST for w in last)
 
 
+# Nationalities that do not end like a demonym on their country's name.
+_IRREGULAR_NATIONALITIES = frozenset(
+    ["French", "Dutch", "Greek", "Swiss", "Thai", "Czech", "Welsh", "Filipino", "Argentine"]
+)
+
+
 def _nationality(word: str) -> bool:
-    """'Korean', 'Swedish', 'Israeli': a country's name with a demonym's ending. 'Altman' and
-    'Morgan' only end like one."""
+    """'Korean', 'Swedish', 'Israeli', 'French': a country's name with a demonym's ending, or
+    one of the few that have none. 'Altman' and 'Morgan' only end like one."""
     match = _DEMONYM.match(word)
-    return bool(match) and match.group(1)[:4].lower() in _country_prefixes()
+    return word in _IRREGULAR_NATIONALITIES or (
+        bool(match) and match.group(1)[:4].lower() in _country_prefixes()
+    )
 
 
 # Titles written before a name: 'Rep. McKinley' is named 'McKinley' in most of a story.
@@ -572,7 +589,10 @@ def _required(name: str) -> str | None:
     ):
         words.pop(0)
     name = " ".join(words)
-    head = name.split("-")[0] if "-" in name and " " not in name else name
+    # 'Musk' of 'Musk-led' and of 'Musk-Altman rivalry'; 'T-Mobile' is a name whole.
+    first, _, rest = name.partition("-")
+    compound = rest and " " not in name and (len(first) > 1 or rest[:1].islower())
+    head = first if compound else name
     if (
         _TITLE.match(head)
         or head in _COMMON_ACRONYMS
@@ -856,15 +876,28 @@ def attributes_speech(asked: Need, text: str) -> bool:
     )
 
 
+# The word right before a saying verb: a name there is the speaker's ('with Grassley saying').
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)\W*$")
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
+
+
 def _speaks(surname: str, text: str) -> bool:
     """'Djokovic said', '..., Djokovic, the No. 1, told reporters', 'according to Djokovic':
-    the name and its saying verb with no quotation between them ('"Djokovic is tired," Nadal
-    said' quotes Nadal)."""
+    the name (not its possessive: 'Trump's tariffs hurt, said Grassley') and its saying verb,
+    with no quotation and no other name (a place's aside) right before the verb between them
+    ('"Djokovic is tired," Nadal said' quotes Nadal, 'Trump was criticised, with Grassley
+    saying' Grassley)."""
     name = re.escape(surname)
-    return bool(
-        re.search(rf"\b{name}\b[^\"“”!?]{{0,120}}?\b{_SAYS}\b", text)
-        or re.search(rf"\b(?:{_SAYS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text)
-    )
+    for match in re.finditer(rf"\b{name}\b(?!['’]s)([^\"“”!?]{{0,120}}?)\b{_SAYS}\b", text):
+        before = _WORD_BEFORE.search(match.group(1))
+        speaker = before.group(1) if before else ""
+        if (
+            not speaker[:1].isupper()
+            or speaker.lower() in _PRONOUNS
+            or _folded(speaker) in place_names()
+        ):
+            return True  # 'Djokovic, of Serbia, said' and '...Djokovic. He said' are his
+    return bool(re.search(rf"\b(?:{_SAYS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text))
 
 
 # How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
@@ -880,19 +913,37 @@ _RANKS = (
 )
 # A role and the name it belongs to: 'Wild coach Bruce Boudreau', 'the Commodores' coach'.
 _OWNED_ROLE = re.compile(
-    rf"(?<=\s)(?!(?i:{_RANKS})\b)([A-Z][\w'’.&-]*?)(?:['’]s?)?\s+(?:(?i:{_RANKS})\s+)*"
+    rf"(?<![\w'’.-])(?!(?i:{_RANKS})\b)([A-Z][\w'’.&-]*?)(?:['’]s?)?\s+(?:(?i:{_RANKS})\s+)*"
     rf"((?i:{ROLES}))s?\b"
 )
+_OPENS_TEXT = re.compile(r"[\s\"“‘'(]*")
+
+
+def _owner(match: re.Match[str], text: str, asked_words: set[str]) -> bool:
+    """Whether the capitalised word before a role names another owner than the question's:
+    not a nationality, a country code or a day ('French President', 'U.S. Attorney', 'said
+    Tuesday President'), nor a sentence's first word that English has another use for."""
+    word = match.group(1)
+    opens = _OPENS_TEXT.fullmatch(text, 0, match.start()) is not None
+    return not (
+        _undotted(word.lower()) in asked_words
+        or _nationality(word)
+        or _undotted(word) in _COUNTRY_CODES
+        or _CALENDAR_NAME.match(word)
+        or (opens and an_english_word(word.lower()))
+    )
 
 
 def _roles_of_others(asked: Need, text: str) -> frozenset[str]:
     """The question's role words that text uses only for another's role: 'Wild coach Bruce
     Boudreau' does not say who coaches the Sabres, nor 'Tesla CEO' who runs SpaceX."""
+    if not asked.names:
+        return frozenset()  # 'Who is the president?' names no owner to tell another from
     asked_words = set(re.findall(r"[\w&-]+", _undotted(asked.question.lower())))
     owned = Counter(
         match.group(2).lower()
         for match in _OWNED_ROLE.finditer(text)
-        if _undotted(match.group(1).lower()) not in asked_words
+        if _owner(match, text, asked_words)
     )
     return frozenset(
         stem

@@ -314,3 +314,17 @@ def test_a_pronoun_is_quoted_back_through_a_quotation_to_its_named_speaker() -> 
     assert len(citations) == 1
     assert citations[0].text.startswith("“This was the fourth time")
     assert citations[0].text.endswith("Rs 24 lakh in the four attempts.")
+
+
+def test_a_quotation_mark_left_open_inside_a_sentence_opens_no_quotation() -> None:
+    report = passage(
+        "report",
+        "A report",
+        "Officials called the report “misleading. "
+        "Carla Mendes runs the firm. "
+        "She said the drop in sales was temporary.",
+    )
+    _, citations = answer("What did Carla Mendes say about the drop in sales?", report)
+    assert [c.text for c in citations] == [
+        "Carla Mendes runs the firm. She said the drop in sales was temporary."
+    ]
