@@ -137,30 +137,27 @@ def _stretches(sentences: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         if leads_in(text):
             if i + 1 == len(sentences):
                 continue  # what it announces is beyond this passage
+            # Before a heading or a list it stands alone: 'Seven questions before the debate,
+            # to be carried on MSNBC:'
             if quotable(sentences[i + 1]) or leads_in(sentences[i + 1]):
                 last = i + 1
-            # else it stands alone before a heading or a list: 'Seven questions before the
-            # debate, to be carried on MSNBC:'
-
         elif open_after[i]:
-            # Quoted words whose speaker is named where the quotation closes: '"We believe
-            # justice was served.' 'And we agree with the sentence," said Attorney Nealy Cox.'
-            closing = next(
-                (
-                    j
-                    for j in range(i + 1, min(i + 1 + _LOOK_AHEAD, len(sentences)))
-                    if not open_after[j]
-                ),
-                None,
-            )
-            if closing is not None and closes_with_speaker(sentences[closing]):
-                last = closing
+            last = _where_speaker_named(sentences, open_after, i)
         if not all(quotable(t) or leads_in(t) for t in sentences[first : last + 1]):
             continue
         if leans_back(sentences[first]):
             continue  # its subject is in a sentence that cannot be quoted with it
         found.append((first, last))
     return tuple(found)
+
+
+def _where_speaker_named(sentences: tuple[str, ...], open_after: list[bool], i: int) -> int:
+    """The sentence that closes the quotation sentence i is in, where it says who spoke
+    ('"We believe justice was served.' 'And we agree with the sentence," said Attorney Nealy
+    Cox.'); i itself when it closes too far on or says no one spoke."""
+    ahead = range(i + 1, min(i + 1 + _LOOK_AHEAD, len(sentences)))
+    closing = next((j for j in ahead if not open_after[j]), None)
+    return closing if closing is not None and closes_with_speaker(sentences[closing]) else i
 
 
 def _within(units: list[_Unit], articles: set[str]) -> list[_Unit]:

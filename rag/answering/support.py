@@ -936,7 +936,7 @@ def _owner(match: re.Match[str], text: str, asked_words: set[str]) -> bool:
 
 def _roles_of_others(asked: Need, text: str) -> frozenset[str]:
     """The question's role words that text uses only for another's role: 'Wild coach Bruce
-    Boudreau' does not say who coaches the Sabres, nor 'Tesla CEO' who runs SpaceX."""
+    Boudreau' does not say who the Sabres' coach is, nor 'Tesla CEO' who SpaceX's CEO is."""
     if not asked.names:
         return frozenset()  # 'Who is the president?' names no owner to tell another from
     asked_words = set(re.findall(r"[\w&-]+", _undotted(asked.question.lower())))
