@@ -48,7 +48,7 @@ _PERSONAL = re.compile(
     r"^[\"“‘']?(?:[^,\"“”]{1,40},\s+)?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE
 )
 # 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
-_IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|these|those)\b", re.IGNORECASE)
+_IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|that|these|those)\b", re.IGNORECASE)
 # Says where the sentence before comes from, whatever it names: 'That's according to a survey
 # from Piper Jaffray.'
 _SOURCE_OF_BEFORE = re.compile(
@@ -66,6 +66,7 @@ SAYING_VERBS = (
     r"(?:said|says|say|told|tells|wrote|writes|posted|tweeted|added|stated|argued|warned|claimed"
     r"|replied|responded|answered|called|calls|described|asserted|noted|explained|insisted"
     r"|joked|mocked|announced|announces|promised|pledged|vowed|continued"
+    r"|dubbed|dubs|branded|labeled|labelled|nicknamed"
     r"|saying|telling|writing|adding|arguing|warning|claiming|noting|explaining|insisting"
     r"|calling|describing|announcing|promising|vowing)"
 )

@@ -52,8 +52,9 @@ _DAY = (
 )
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
 _NUMBER_WORDS = (
-    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|dozen|dozens|hundreds|thousands|millions"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety|hundred|dozen|dozens|hundreds|thousands|millions"
 )
 # A count and what it counts, a few words apart: '10 data center buildings', 'four years',
 # 'a four-game streak', 'the fourth time' and 'a third straight season' (a fourth time is four
@@ -779,21 +780,20 @@ _STREET_NUMBER = re.compile(
     r"(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Blvd|Boulevard|Lane|Ln)\b"
 )
 _ASKS_AGE = re.compile(r"\bhow old\b|\bage\b|\baged\b", re.IGNORECASE)
+_DATE = re.compile(_DAY)
 
 
 def _amounts_not_asked(asked: Need, text: str) -> list[tuple[int, int]]:
     """Where text's numbers that cannot answer an amount question stand, read once per text:
-    ages and street numbers unless an age is asked, and sums of money where a count is asked
-    ('$6.99 a month' counts no subscribers)."""
+    days of the month ('on July 25'), ages and street numbers unless an age is asked, and sums
+    of money where a count is asked ('$6.99 a month' counts no subscribers)."""
     if asked.kind is not AnswerType.amount:
         return []
-    found = (
-        []
-        if _ASKS_AGE.search(asked.question)
-        else [
+    found = [match.span() for match in _DATE.finditer(text)]
+    if not _ASKS_AGE.search(asked.question):
+        found += [
             match.span(1) for pattern in (_AGE, _STREET_NUMBER) for match in pattern.finditer(text)
         ]
-    )
     if asked.counted:
         found += [match.span() for match in _MONEY.finditer(text)]
     return found

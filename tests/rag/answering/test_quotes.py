@@ -145,6 +145,11 @@ def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     assert fact_strength(deported, "“This was the fourth time I have been deported,” he said.") == 1
     votes = need("How many votes did he receive?")
     assert fact_strength(votes, "With the first votes 100 days away, he campaigned.") == 0
+    # 'Thirteen' is a count; the day of a month is no amount.
+    finishes = need("How many colour finishes will Audi offer?")
+    assert fact_strength(finishes, "Audi will offer the car in thirteen different finishes.") == 1
+    testimony = need("How long did the testimony last?")
+    assert fact_strength(testimony, "He spoke about the call on July 25 to the committee.") == 0
     # A number written with a hyphen is still a number.
     killed = need("How many people were killed in the blast?")
     assert fact_strength(killed, "At least twenty-one were killed.") > 0
@@ -266,6 +271,7 @@ def test_a_pronoun_after_an_opening_phrase_needs_the_sentence_before() -> None:
     assert not leans_back("Altman, the chief executive, said so.")
     # Where the sentence before comes from is told after it, whatever it names.
     assert leans_back("That's according to a new survey from Piper Jaffray.")
+    assert leans_back("That cranks out 300 kW, lasting for eight seconds.")
     assert not leans_back("That movie was a hit for Paramount.")
 
 
@@ -526,6 +532,8 @@ def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
     assert attributes_speech(need("Who won the match?"), "Spain won the match.")
     assert attributes_speech(asked, "Djokovic announced that the format would change.")
     assert attributes_speech(asked, "Djokovic, of Serbia, said the format was too long.")
+    hill = need("What did Fiona Hill call Sondland's role in Ukraine policy?")
+    assert attributes_speech(hill, "Fiona Hill had dubbed Sondland's role 'the Gordon problem.'")
     # Not where another name says it, nor the name's possessive.
     tariffs = need("What did Trump say about the tariffs?")
     assert not attributes_speech(
