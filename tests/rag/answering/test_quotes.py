@@ -135,8 +135,15 @@ def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     counted = fact_strength(asked, "The funds are to be spent over the next four years.")
     other = fact_strength(asked, "It will fund 10 data centers.")
     assert counted == 1.0 and 0 < other < counted
+    # What is counted is read up to the next number: '350 Fifth Avenue has 102 floors'.
+    floors = need("How many floors does the building have?")
+    assert fact_strength(floors, "The building at 350 Fifth Avenue has 102 floors.") == 1
+
+
+def test_money_and_days_of_the_month_count_nothing_while_compounds_and_ordinals_may() -> None:
     # A sum of money counts nothing: '$6.99 a month' is no number of subscribers.
-    assert fact_strength(asked, "It is a $500 billion AI development investment.") == 0
+    years = need("Over how many years is the money meant to be invested?")
+    assert fact_strength(years, "It is a $500 billion AI development investment.") == 0
     paying = need("How many paying subscribers did Disney+ have?")
     assert paying.counted == "subscrib"
     assert fact_strength(paying, "The $6.99-a-month service is stocked with films.") == 0
@@ -158,9 +165,6 @@ def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     assert fact_strength(games, "Their four-game winning streak came to an end.") == 1
     votes = need("How many votes did the resolution receive?")
     assert fact_strength(votes, "Settlements are an obstacle to a two-state solution.") == 0
-    # What is counted is read up to the next number: '350 Fifth Avenue has 102 floors'.
-    floors = need("How many floors does the building have?")
-    assert fact_strength(floors, "The building at 350 Fifth Avenue has 102 floors.") == 1
 
 
 def test_a_title_before_the_name_does_not_make_it_the_person_asked_about() -> None:
