@@ -42,12 +42,9 @@ from rag.text import (
     content_stems,
 )
 
-_MONTHS = MONTHS
-_WEEKDAYS = WEEKDAYS
-_CALENDAR = CALENDAR
 _DAY = (
-    rf"\b(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
-    rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_WEEKDAYS})\b"
+    rf"\b(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
+    rf"|\b\d{{1,2}}\s+(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)(?=\s+of\b|[.,;)]|\s*$)"
 )
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
@@ -111,8 +108,6 @@ _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often)\b",
     re.IGNORECASE,
 )
-# The words news reports speech with: what a statement holds, and what ties a speaker to it.
-_SAYS = SAYING_VERBS
 # Capitalised words in a row: a person's name, unless they name a place, an event or a body
 # (`_no_one`).
 _PERSON_RUN = re.compile(
@@ -150,7 +145,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             # ('co-founder Julian Assange' is the person asked about, by surname).
             re.compile(
                 # (The lookahead spares trying every role at each word.)
-                rf"\b(?=[A-Za-z][\w-]*,?\s+(?:[A-Z]\.\s*)?[A-Z])(?i:{ROLES})s?,?\s+(?!{_CALENDAR})"
+                rf"\b(?=[A-Za-z][\w-]*,?\s+(?:[A-Z]\.\s*)?[A-Z])(?i:{ROLES})s?,?\s+(?!{CALENDAR})"
                 r"(?:[A-Z]\.\s*)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
             ),
             1.0,
@@ -159,7 +154,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             # A person named by surname where news names people so: 'Peschorn said'.
             re.compile(
                 r"(?<=\s)[A-Z][a-z'’-]{2,}(?=,? (?:said|says|told|added|wrote|announced))"
-                rf"|\b(?:said|says|told|added|wrote|announced) (?!{_CALENDAR})[A-Z][a-z'’-]{{2,}}\b"
+                rf"|\b(?:said|says|told|added|wrote|announced) (?!{CALENDAR})[A-Z][a-z'’-]{{2,}}\b"
             ),
             0.8,
         ),
@@ -175,7 +170,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.time: [
         (re.compile(_DAY), 1.0),
         (
-            re.compile(rf"\b(?:1[89]|20)\d{{2}}\b|\b(?:{_MONTHS})\b"),
+            re.compile(rf"\b(?:1[89]|20)\d{{2}}\b|\b(?:{MONTHS})\b"),
             0.7,
         ),
         (
@@ -194,7 +189,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.statement: [
         (re.compile(r"[\"“”]"), 1.0),
         (
-            re.compile(rf"\b(?:{_SAYS}|according to)\b"),
+            re.compile(rf"\b(?:{SAYING_VERBS}|according to)\b"),
             1.0,
         ),
     ],
@@ -215,7 +210,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(?:in|at|outside|near|from|to)\s+(?:(?:the|a|an)\s+)?"
-                rf"(?!{_CALENDAR})[A-Z][a-z]+"
+                rf"(?!{CALENDAR})[A-Z][a-z]+"
                 r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+-based\b"
             ),
             1.0,
@@ -337,7 +332,7 @@ _GENERIC_NOUNS = frozenset(
 _FIGURE_NAME = re.compile(r"^[$€£¥₩]?\d[\d,.]*$")
 
 # Capitalised without naming what the evidence must name: months, days, nationalities.
-_CALENDAR_NAME = re.compile(rf"^(?:{_MONTHS}|{_WEEKDAYS})$")
+_CALENDAR_NAME = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$")
 _DEMONYM = re.compile(r"^([A-Z][a-z]{2,}?)(?:ian|ean|an|ese|ish|i)$")
 
 
@@ -888,7 +883,7 @@ def _speaks(surname: str, text: str) -> bool:
     ('"Djokovic is tired," Nadal said' quotes Nadal, 'Trump was criticised, with Grassley
     saying' Grassley)."""
     name = re.escape(surname)
-    for match in re.finditer(rf"\b{name}\b(?!['’]s)([^\"“”!?]{{0,120}}?)\b{_SAYS}\b", text):
+    for match in re.finditer(rf"\b{name}\b(?!['’]s)([^\"“”!?]{{0,120}}?)\b{SAYING_VERBS}\b", text):
         before = _WORD_BEFORE.search(match.group(1))
         speaker = before.group(1) if before else ""
         if (
@@ -897,7 +892,9 @@ def _speaks(surname: str, text: str) -> bool:
             or _folded(speaker) in place_names()
         ):
             return True  # 'Djokovic, of Serbia, said' and '...Djokovic. He said' are his
-    return bool(re.search(rf"\b(?:{_SAYS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text))
+    return bool(
+        re.search(rf"\b(?:{SAYING_VERBS}|according to)\s+(?:[\w.’'-]+\s+){{0,3}}?{name}\b", text)
+    )
 
 
 # How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
