@@ -158,7 +158,7 @@ class RagService:
         self.index = index
         self.embed_model = embed_model
         self.retriever = retriever
-        self._extractive = ExtractiveAnswerer()
+        self._extractive = ExtractiveAnswerer(embed_model.embed)
         self._generative = generative
 
     @classmethod

@@ -17,7 +17,7 @@ declined rather than guessed.
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 
@@ -27,6 +27,7 @@ from rag.answering.citing import cite, without_marker_syntax
 from rag.answering.support import (
     Need,
     attributes_speech,
+    counted_nouns,
     fact_strength,
     holds_fact,
     missing_names,
@@ -38,10 +39,12 @@ from rag.answering.support import (
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
 from rag.text import (
+    PERSON_NOUNS,
     closes_with_speaker,
     content_stems,
     leads_in,
     leans_back,
+    noun_lemma,
     quotable,
     quotation_open_after,
     unattributed_quotation,
@@ -60,6 +63,10 @@ _PAIRED = 5
 _ADJACENT = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
 _RELATION_BY_MEANING = 0.62
+# A noun this close in meaning to the one a question counts counts the same thing: 'males'
+# and 'men', 'soldiers' and 'troops' (not 'refugees' and 'troops', at 0.42).
+_SAME_THING = 0.6
+_ANYONE = frozenset(["people", "person", "individual"])
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,10 @@ def _by_article(units: list[_Unit]) -> list[list[_Unit]]:
 
 
 class ExtractiveAnswerer:
+    def __init__(self, embed: Callable[[list[str]], np.ndarray]) -> None:
+        # Nouns recur from question to question: each is embedded once.
+        self._word_vector = lru_cache(maxsize=4096)(lambda word: embed([word])[0])
+
     @staticmethod
     def _units(passages: list[RetrievedPassage], question_vector: np.ndarray) -> list[_Unit]:
         """Quotable units of the retrieved passages, with their sentences' stored vectors'
@@ -342,6 +353,7 @@ class ExtractiveAnswerer:
         """The quotes that state what a question asks, or None."""
         if not units:
             return None
+        asked = self._with_alike_counts(units, asked)
         weights = self._weights(units, asked)
         scores = {id(unit): self._score(unit, asked, weights) for unit in units}
         ranked = sorted(units, key=lambda unit: scores[id(unit)], reverse=True)
@@ -349,6 +361,26 @@ class ExtractiveAnswerer:
         if self._states_it(quotes, asked):
             return quotes
         return self._with_sentence_before(ranked, units, asked)
+
+    def _with_alike_counts(self, units: list[_Unit], asked: Need) -> Need:
+        """What the units' numbers count in other words than the question's: '155 adult
+        males' answers 'How many men...?'; '1.4 million refugees' does not answer 'How many
+        troops...?'."""
+        if not asked.counted_noun:
+            return asked
+        counted = asked.counted_noun.lower()
+        nouns = {noun for unit in units for noun in counted_nouns(unit.text)}
+        alike = (noun for noun in nouns if self._alike(counted, noun))
+        return replace(
+            asked, alike=frozenset(stem for noun in alike for stem in content_stems(noun))
+        )
+
+    def _alike(self, counted: str, noun: str) -> bool:
+        """'People' counts persons of every kind ('passengers', 'residents'); another noun
+        counts what the nouns close to it in meaning count."""
+        if noun_lemma(counted) in _ANYONE and noun_lemma(noun) in PERSON_NOUNS:
+            return True
+        return float(self._word_vector(noun) @ self._word_vector(counted)) >= _SAME_THING
 
     @classmethod
     def _with_sentence_before(

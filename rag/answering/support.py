@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
+from itertools import takewhile
 
 import pycountry
 
@@ -40,6 +41,7 @@ from rag.text import (
     a_noun,
     an_english_word,
     content_stems,
+    noun_lemma,
 )
 
 _DAY = (
@@ -234,6 +236,20 @@ _GENERIC = content_stems(
 _MEASURE = re.compile(rf"(?<=\bhow )(?:{'|'.join(HOW_MEASURES)})\b", re.IGNORECASE)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
+# A question about what is still to come ('When will...?', 'When is X expected to...?'), and
+# what a sentence about what is to come says: a past event's day ('Police arrested six people
+# Monday') does not say when they will appear in court.
+_ASKS_AHEAD = re.compile(
+    r"\b(?:will|going to|expected|expects?|scheduled|due to|set to|plans? to|planned)\b",
+    re.IGNORECASE,
+)
+_AHEAD = re.compile(
+    r"\b(?:will|would|shall|could|should|may|might|can|going to|expect(?:s|ed|ing)?|schedul\w+"
+    r"|due|set to|slated|plan(?:s|ned|ning)?|aims?|intends?|next|upcoming|coming|soon"
+    r"|(?:is|are) \w+ing)"
+    r"\b|['’]ll\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -247,6 +263,9 @@ class Need:
     # Countries that qualify a noun ('US' of 'Which US state'): a quote need not name them,
     # but one that does is closer to the question.
     qualifiers: tuple[str, ...] = ()
+    # Stems of nouns that count the same thing as the one asked ('males' where men are
+    # counted), found by meaning among the passages' counts (`counted_nouns`).
+    alike: frozenset[str] = frozenset()
 
     @cached_property
     def speakers(self) -> tuple[str, ...]:
@@ -269,6 +288,11 @@ class Need:
         )
 
     @cached_property
+    def ahead(self) -> bool:
+        """The question asks about what is still to come."""
+        return bool(_ASKS_AHEAD.search(self.question))
+
+    @cached_property
     def settlement(self) -> bool:
         """'In which city...?' is not answered by a country."""
         return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
@@ -278,9 +302,15 @@ class Need:
         return content_stems(self.question)
 
     @cached_property
+    def counted_noun(self) -> str | None:
+        """What 'how many' counts, as the question writes it: 'years' of 'Over how many
+        years...?'."""
+        return counted(self.question)
+
+    @cached_property
     def counted(self) -> str | None:
-        """What 'how many' counts ('years' of 'Over how many years...?'), as a stem."""
-        noun = counted(self.question)
+        """What 'how many' counts, as a stem."""
+        noun = self.counted_noun
         return next(iter(content_stems(noun)), None) if noun else None
 
 
@@ -822,7 +852,7 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.counted:
         # 'How many years?' is answered by a count of years: another amount only in part.
         counts = (content_stems(m.group(1)) for m in _COUNT.finditer(text))
-        if any(asked.counted in found for found in counts):
+        if any(found & (asked.alike | {asked.counted}) for found in counts):
             return 1.0
         if asked.counted in content_stems(text):
             return 0.0  # it speaks of votes without counting them: its number counts another thing
@@ -831,12 +861,16 @@ def fact_strength(asked: Need, text: str) -> float:
         kinds = [(_MONEY, 1.0), (_BARE_SUM, _BARE_SUM_STRENGTH)]
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
+    if asked.kind is AnswerType.time and asked.ahead and not _AHEAD.search(text):
+        return 0.0
     best = 0.0
     not_asked = _amounts_not_asked(asked, text)
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
             if found in question or any(s <= match.start() < e for s, e in not_asked):
+                continue
+            if asked.counted and _counts_another(text, match):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
@@ -853,6 +887,56 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.kind is AnswerType.place and not best:
         return _named_place(question, text) * (_OTHER_PLACE if asked.settlement else 1.0)
     return best
+
+
+# The nouns a number counts, past its magnitude: 'Syrian' and 'refugees' of '1.4 million
+# Syrian refugees'.
+_COUNTED_NOUNS = re.compile(
+    r"(?:\s+(?:million|billion|thousand|hundred))?\s+(?:([a-zA-Z][\w-]*)\s+)?([a-z][\w-]*)"
+)
+# A capitalised noun or name right before a number names what it numbers: 'Destiny 2',
+# 'Windows 11', 'Game 7' ('About 40' and 'Nearly 40' count).
+# Nouns that are plural as they stand.
+_PLURALS = frozenset(["people", "police", "staff", "personnel"])
+_WORD_BEFORE_NUMBER = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*)\s$")
+_NAME_REACH = 40
+
+
+def _nouns_counted(text: str, number: re.Match[str]) -> list[str]:
+    """The nouns a number counts, up to a word such as 'in' ('1,200 in all' counts nothing):
+    after more than one, only plurals ('40 total' and '500 last year' count no totals)."""
+    after = _COUNTED_NOUNS.match(text, number.end())
+    words = list(takewhile(content_stems, filter(None, after.groups()))) if after else []
+    one = number.group().lower() in ("1", "one")
+    return [
+        word.lower()
+        for word in words
+        if a_noun(word) and (one or noun_lemma(word) != word.lower() or word.lower() in _PLURALS)
+    ]
+
+
+def _names_a_number(word: str) -> bool:
+    return bool(content_stems(word)) and (a_noun(word) or not an_english_word(word))
+
+
+def counted_nouns(text: str) -> frozenset[str]:
+    """What text's numbers count, to be weighed by meaning against what a question counts."""
+    return frozenset(
+        noun
+        for pattern, _ in _FACTS[AnswerType.amount]
+        for match in pattern.finditer(text)
+        for noun in _nouns_counted(text, match)
+    )
+
+
+def _counts_another(text: str, match: re.Match[str]) -> bool:
+    """Where no count of the thing asked is found, a number that counts another noun ('1.4
+    million Syrian refugees' for troops) or numbers a name ('Destiny 2') answers nothing;
+    one that stands alone ('estimated at around 40,000.', 'only once') may."""
+    before = _WORD_BEFORE_NUMBER.search(text[max(0, match.start() - _NAME_REACH) : match.start()])
+    if before and _names_a_number(before.group(1)):
+        return True
+    return bool(_nouns_counted(text, match))
 
 
 def holds_fact(asked: Need, text: str) -> bool:

@@ -2,19 +2,32 @@
 
 `MockEmbedding` gives every sentence and question the same vector, so meaning ties and the
 choice rests on what the scorer adds to it: the fact asked for, the names and words shared.
+Words are given a direction each (`distinct_words`): no two words are alike in meaning.
 """
 
+import zlib
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.schema import NodeWithScore, TextNode
 
 from rag.answering.extractive import ExtractiveAnswerer, PartEvidence
 from rag.retrieval import RetrievedPassage
+from rag.service import RagService
 from rag.text import sentence_spans
 
 EMBED = MockEmbedding(embed_dim=8)
+
+
+def distinct_words(texts: list[str]) -> np.ndarray:
+    vectors = np.zeros((len(texts), 4096), dtype=np.float32)
+    vectors[np.arange(len(texts)), [zlib.crc32(text.encode()) % 4096 for text in texts]] = 1
+    return vectors
+
+
+ANSWERER = ExtractiveAnswerer(distinct_words)
 
 
 def passage(article_id: str, title: str, text: str, start: int = 0) -> RetrievedPassage:
@@ -45,7 +58,7 @@ BRIDGE = passage(
 
 def answer(question: str, *passages: RetrievedPassage) -> tuple[str, list]:
     """The answer from `passages`, or from the ferry and bridge stories."""
-    return ExtractiveAnswerer().answer(
+    return ANSWERER.answer(
         question, EMBED.get_query_embedding(question), list(passages) or [FERRY, BRIDGE]
     )
 
@@ -89,9 +102,7 @@ def test_a_runner_up_must_share_a_word_with_the_question() -> None:
         "Fishing boats crowded the quay during the long summer festival.",
     )
     question = "What is Tern 3?"
-    _, citations = ExtractiveAnswerer().answer(
-        question, EMBED.get_query_embedding(question), [kiosk]
-    )
+    _, citations = ANSWERER.answer(question, EMBED.get_query_embedding(question), [kiosk])
     assert [c.text for c in citations] == ["The harbour authority launched the Tern3 in May."]
 
 
@@ -107,9 +118,10 @@ def test_a_count_from_one_story_does_not_answer_for_a_name_another_only_mentions
         "Shares of Lowe's slid on Tuesday after the report was published.",
     )
     question = "How many employees did Lowe's lay off?"
-    assert ExtractiveAnswerer().answer(
-        question, EMBED.get_query_embedding(question), [layoffs, retail]
-    ) == ("", [])
+    assert ANSWERER.answer(question, EMBED.get_query_embedding(question), [layoffs, retail]) == (
+        "",
+        [],
+    )
     # The same two sentences in one story: the count is that story's, and Lowe's is its subject.
     story = passage(
         "lowes",
@@ -184,13 +196,13 @@ def test_a_part_the_passages_do_not_state_is_searched_alone() -> None:
 
     question = "How much did the Lisbon council approve, and when will the Porto bridge open?"
     vector = EMBED.get_query_embedding(question)
-    text, citations = ExtractiveAnswerer().answer(question, vector, [FERRY], find_part)
+    text, citations = ANSWERER.answer(question, vector, [FERRY], find_part)
     assert searched == ["when will the Porto bridge open?"]
     assert [c.article_id for c in citations] == ["ferry", "bridge"]
     assert "€40 million" in text and "open in 2027" in text
     # Both parts stated by the passages given: nothing more is searched.
     searched.clear()
-    ExtractiveAnswerer().answer(question, vector, [FERRY, BRIDGE], find_part)
+    ANSWERER.answer(question, vector, [FERRY, BRIDGE], find_part)
     assert searched == []
 
 
@@ -328,3 +340,42 @@ def test_a_quotation_mark_left_open_inside_a_sentence_opens_no_quotation() -> No
     assert [c.text for c in citations] == [
         "Carla Mendes runs the firm. She said the drop in sales was temporary."
     ]
+
+
+def test_people_are_counted_by_any_noun_for_a_person_and_nothing_else_by_another_noun() -> None:
+    crash = passage(
+        "crash",
+        "A bus crash",
+        "The bus left the road at night. The crash killed 12 passengers and 3 dogs.",
+    )
+    text, _ = answer("How many people were killed in the crash?", crash)
+    assert text == "The crash killed 12 passengers and 3 dogs. [1]"
+    # Without a word alike in meaning, a count of passengers counts no cars.
+    assert answer("How many cars were destroyed in the crash?", crash) == ("", [])
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_count_in_other_words_answers_and_a_count_of_another_thing_does_not(
+    service: RagService,
+) -> None:
+    """Nouns are weighed by the real embedding model: 'males' counts men, 'refugees' no
+    troops."""
+    answerer = ExtractiveAnswerer(service.embed_model.embed)
+    cell = passage(
+        "cell",
+        "Crowded cells",
+        "Inspectors visited the facility. A cell meant for 35 held 155 adult males.",
+    )
+    camps = passage(
+        "camps",
+        "Jordan's camps",
+        "Jordan has admitted more than 1.4 million Syrian refugees. "
+        "US troops are stationed at a base near the border.",
+    )
+
+    def answer_from(question: str, found: RetrievedPassage) -> str:
+        return answerer.answer(question, EMBED.get_query_embedding(question), [found])[0]
+
+    assert answer_from("How many men were held in the cell?", cell).startswith("A cell meant")
+    assert answer_from("How many US troops are stationed in Jordan?", camps) == ""

@@ -1,11 +1,14 @@
 """How extractive answers read questions and choose quotes: word forms, names, kinds of fact,
 and the documentation's own example questions asked of the real service."""
 
+from dataclasses import replace
+
 import pytest
 
 from rag.answering.question import AnswerType, answer_type, counted
 from rag.answering.support import (
     attributes_speech,
+    counted_nouns,
     fact_strength,
     missing_names,
     names_others,
@@ -133,7 +136,7 @@ def test_a_figure_the_question_gives_is_not_required_in_the_quote() -> None:
 def test_how_many_x_is_answered_by_a_count_of_x() -> None:
     asked = need("Over how many years is the money meant to be invested?")
     counted = fact_strength(asked, "The funds are to be spent over the next four years.")
-    other = fact_strength(asked, "It will fund 10 data centers.")
+    other = fact_strength(asked, "Its partners numbered 10.")
     assert counted == 1.0 and 0 < other < counted
     # What is counted is read up to the next number: '350 Fifth Avenue has 102 floors'.
     floors = need("How many floors does the building have?")
@@ -511,10 +514,24 @@ def test_on_what_date_wants_a_day_not_a_month() -> None:
 
 
 def test_a_relative_time_answers_when_a_bare_since_does_not() -> None:
-    asked = need("When will the researchers publish the data?")
-    assert fact_strength(asked, "They plan to publish the data next year.") > 0
+    asked = need("When were the data collected?")
     assert fact_strength(asked, "The data were collected two weeks ago.") > 0
+    assert fact_strength(asked, "They will collect more data next year.") > 0
     assert fact_strength(asked, "The universe has evolved since the Big Bang.") == 0
+
+
+def test_when_something_will_happen_is_answered_by_what_is_said_of_what_is_to_come() -> None:
+    court = need("When will the six people arrested appear in court?")
+    assert fact_strength(court, "Police arrested six people Monday.") == 0
+    for ahead in (
+        "They will appear in court on Dec. 5.",
+        "They are due in court on Dec. 5.",
+        "The six are scheduled to appear on Dec. 5.",
+        "Their lawyer said they're appearing in court next week.",
+    ):
+        assert fact_strength(court, ahead) > 0
+    # A question about the past is answered by a past event's day.
+    assert fact_strength(need("When were they arrested?"), "Police arrested six people Monday.")
 
 
 def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
@@ -553,10 +570,29 @@ def test_what_someone_said_is_quoted_from_them_not_from_someone_else() -> None:
     )
 
 
+def test_a_count_of_another_thing_or_a_names_number_is_no_count_of_the_thing_asked() -> None:
+    troops = need("How many US troops are stationed in Jordan?")
+    refugees = "Jordan has admitted more than 1.4 million Syrian refugees."
+    assert fact_strength(troops, refugees) == 0
+    assert fact_strength(troops, "Jordan said the number has stayed at about 3,000.") > 0
+    # A noun alike in meaning (found by the answerer) counts the same thing.
+    assert fact_strength(replace(troops, alike=frozenset({"refuge"})), refugees) == 1
+    subscribers = need("How many subscribers did Stadia sign up?")
+    for named in ("Destiny 2 is free at launch.", "It runs (Windows 10) games.", "It is Game 7."):
+        assert fact_strength(subscribers, named) == 0
+    assert fact_strength(subscribers, "About 40 were reported.") > 0
+    # After more than one, only a plural is counted: '40 total' counts no totals.
+    assert counted_nouns("It took 155 adult males and 3 dogs, 40 total, 1,200 in all.") == {
+        "males",
+        "dogs",
+    }
+    assert counted_nouns("It held 1 woman and 40 people.") == {"woman", "people"}
+
+
 def test_a_text_that_names_what_is_counted_without_counting_it_holds_no_count() -> None:
     asked = need("How many votes did Patrick receive when he was first elected?")
     assert fact_strength(asked, "Patrick received 1.2 million votes that year.") == 1
-    assert fact_strength(asked, "Patrick won in a landslide, by 20 points.") > 0  # in part
+    assert fact_strength(asked, "Patrick won in a landslide, by 20.") > 0  # in part
     assert fact_strength(asked, "With the first votes 100 days away, Patrick campaigned.") == 0
 
 
