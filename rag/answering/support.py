@@ -235,6 +235,27 @@ _GENERIC = content_stems(
 # what the answer must speak of: 'X, 42, was voted off' answers it.
 _MEASURE = re.compile(rf"(?<=\bhow )(?:{'|'.join(HOW_MEASURES)})\b", re.IGNORECASE)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
+# The units an amount of each measure is told in: 'How long did the testimony last?' is not
+# answered by 'three amigos', nor 'How old was the suspect?' by '911 calls'.
+_TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries"
+_LENGTH_UNITS = (
+    r"inch(?:es)?|feet|foot|ft|yards?|miles?|met(?:er|re)s?|kilomet(?:er|re)s?|km|cm|mm|m"
+)
+_UNITS_OF = {
+    "long": rf"{_TIME_UNITS}|{_LENGTH_UNITS}|games|matches",
+    "far": rf"{_LENGTH_UNITS}|%|percent|per cent|points",  # or money: 'How far did it fall?'
+    "tall": _LENGTH_UNITS,
+    "deep": _LENGTH_UNITS,
+    "wide": _LENGTH_UNITS,
+    "heavy": r"pounds?|lbs?|ounces?|oz|grams?|g|kilo(?:gram)?s?|kg|tons?|tonnes?",
+}
+_IN_UNITS = {
+    measure: re.compile(rf"(?:\s+(?:{_MAGNITUDE}))?(?:\s*|-)(?:{units})(?!\w)", re.IGNORECASE)
+    for measure, units in _UNITS_OF.items()
+}
+# An age as news writes one: 'Parise, 35,' (`_AGE`), 'a 42-year-old', 'aged 42', 'turned 42'.
+_AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|,", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|age of|turn(?:s|ed|ing)?)\s+$", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
 # what a sentence about what is to come says: a past event's day ('Police arrested six people
@@ -286,6 +307,12 @@ class Need:
             and bool(_MONEY_WORDS.search(self.question))
             and not _NOT_MONEY.search(self.question)
         )
+
+    @cached_property
+    def measure(self) -> str | None:
+        """What 'how' asks the measure of: 'long' of 'How long did it last?'."""
+        found = _MEASURE.search(self.question)
+        return found.group().lower() if found else None
 
     @cached_property
     def ahead(self) -> bool:
@@ -872,6 +899,8 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             if asked.counted and _counts_another(text, match):
                 continue
+            if asked.measure and not _in_measure(asked.measure, text, match):
+                continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
             if asked.kind is AnswerType.person and (
@@ -937,6 +966,21 @@ def _counts_another(text: str, match: re.Match[str]) -> bool:
     if before and _names_a_number(before.group(1)):
         return True
     return bool(_nouns_counted(text, match))
+
+
+def _in_measure(measure: str, text: str, number: re.Match[str]) -> bool:
+    """An amount told in the measure asked: in its units, or as an age for 'how old'."""
+    if measure == "old":
+        before = text[max(0, number.start() - len("turned ")) : number.start()]
+        after = _AGE_AFTER.match(text, number.end())
+        # A comma after it makes an age only in an aside: 'The man, 42, was held.'
+        return bool(_AGE_BEFORE.search(before)) or bool(
+            after and (after.group() != "," or before.endswith(", "))
+        )
+    units = _IN_UNITS.get(measure)
+    if units is None or (measure == "far" and _MONEY.match(number.group())):
+        return True
+    return bool(units.search(number.group()) or units.match(text, number.end()))
 
 
 def holds_fact(asked: Need, text: str) -> bool:

@@ -645,3 +645,30 @@ def test_a_title_or_nationality_before_a_name_is_not_required_in_the_quote() -> 
 def test_whose_asks_for_a_name_and_what_something_was_worth_for_an_amount() -> None:
     assert answer_type("Whose figures did the fact-checkers borrow?") is AnswerType.person
     assert answer_type("What were the drugs seized at the border worth?") is AnswerType.amount
+
+
+def test_how_long_far_heavy_or_old_is_answered_in_that_measure() -> None:
+    testimony = need("How long did the testimony last?")
+    assert fact_strength(testimony, "He never used the term 'three amigos'.") == 0
+    assert fact_strength(testimony, "It lasted more than eight hours.") > 0
+    assert fact_strength(need("How long is their unbeaten run?"), "They are 15 games unbeaten.")
+    base = need("How far is the base from the border?")
+    assert fact_strength(base, "It lies 55 kilometers away.") == 1
+    assert fact_strength(base, "Three villages lie near it.") == 0
+    # How far a value fell is told in money or in percent.
+    fall = need("How far did the valuation fall?")
+    assert fact_strength(fall, "It was cut from $47 billion to $8 billion.") == 1
+    assert fact_strength(fall, "It fell 5% on Monday.") == 1
+    heavy = need("How heavy is the lander?")
+    assert fact_strength(heavy, "It weighs 2,000 pounds and carries 3 rovers.") == 1
+    assert fact_strength(heavy, "It carries 3 rovers.") == 0
+    # An age is written as one: in an aside, before '-year-old', after 'aged' or 'turned'.
+    suspect = need("How old was the suspect?")
+    assert fact_strength(suspect, "Police received 911 calls about two men.") == 0
+    for aged in (
+        "The man, 42, was arrested.",
+        "A 42-year-old man was arrested.",
+        "The suspect, aged 42, was held.",
+        "Parise, who turned 35 on Monday, scored.",
+    ):
+        assert fact_strength(suspect, aged) == 1
