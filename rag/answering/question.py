@@ -352,15 +352,21 @@ def answer_type(question: str) -> AnswerType:
 
 def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     if kind is AnswerType.amount:
-        return _asks_for(question, _AMOUNT_NOUNS, gap=0)
-    if kind is AnswerType.person and _asks_for(question, PERSON_NOUNS, gap=4, lead=_NAME_OF):
+        return _asks_for(question, _AMOUNT_NOUNS, gap=0) is not None
+    if kind is AnswerType.person and named_role(question):
         return True  # 'What is the name of the stabbing victim?', not '...of the ship?'
-    return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind])
+    return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind]) is not None
+
+
+def named_role(question: str) -> str | None:
+    """The role whose holder's name is asked: 'victim' of 'What is the name of the stabbing
+    victim?'."""
+    return _asks_for(question, PERSON_NOUNS, gap=4, lead=_NAME_OF)
 
 
 def _asks_for(
     question: str, nouns: frozenset[str], gap: int = 3, lead: re.Pattern[str] = _WHICH
-) -> bool:
+) -> str | None:
     """'Which' or 'what' (or another `lead`), up to `gap` words, then one of the nouns as the
     head of what is asked: 'Which Australian hostage did...?', 'Which of the two players
     scored?', 'In which city...?'. A noun before another noun only qualifies it ('Which
@@ -374,7 +380,7 @@ def _asks_for(
                 # A possessive asks for its owner: 'Which investor's data centers...?'
                 after = tokens[at + 1] if at + 1 < len(tokens) else None
                 if word != token.lower() or _heads(after, plural=noun_lemma(word) != word):
-                    return True
+                    return word
             elif (
                 not token[0].isalnum()
                 or word in AUXILIARIES
@@ -382,7 +388,7 @@ def _asks_for(
                 or only_a_verb(word)
             ):
                 break
-    return False
+    return None
 
 
 def _heads(after: str | None, plural: bool) -> bool:

@@ -30,6 +30,7 @@ from rag.answering.question import (
     AnswerType,
     answer_type,
     counted,
+    named_role,
     names,
     spells,
 )
@@ -242,7 +243,7 @@ _LENGTH_UNITS = (
     r"inch(?:es)?|feet|foot|ft|yards?|miles?|met(?:er|re)s?|kilomet(?:er|re)s?|km|cm|mm|m"
 )
 _UNITS_OF = {
-    "long": rf"{_TIME_UNITS}|{_LENGTH_UNITS}|games|matches",
+    "long": rf"{_TIME_UNITS}|games|matches|{_LENGTH_UNITS}",
     "far": rf"{_LENGTH_UNITS}|%|percent|per cent|points",  # or money: 'How far did it fall?'
     "tall": _LENGTH_UNITS,
     "deep": _LENGTH_UNITS,
@@ -253,6 +254,13 @@ _IN_UNITS = {
     measure: re.compile(rf"(?:\s+(?:{_MAGNITUDE}))?(?:\s*|-)(?:{units})(?!\w)", re.IGNORECASE)
     for measure, units in _UNITS_OF.items()
 }
+# 'How long did it last?' asks a time, 'How long is the bridge?' a length or a time.
+_DURATION_VERB = re.compile(
+    r"\b(?:last(?:s|ed)?|takes?|took|taken|wait(?:s|ed)?|stay(?:s|ed)?|serve[sd]?|spen[dt]s?"
+    r"|remain(?:s|ed)?|live[sd]?)\b",
+    re.IGNORECASE,
+)
+_IN_TIME = re.compile(rf"(?:\s*|-)(?:{_TIME_UNITS}|games|matches)(?!\w)", re.IGNORECASE)
 # An age as news writes one: 'Parise, 35,' (`_AGE`), 'a 42-year-old', 'aged 42', 'turned 42'.
 _AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|,", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|age of|turn(?:s|ed|ing)?)\s+$", re.IGNORECASE)
@@ -307,6 +315,13 @@ class Need:
             and bool(_MONEY_WORDS.search(self.question))
             and not _NOT_MONEY.search(self.question)
         )
+
+    @cached_property
+    def role(self) -> frozenset[str]:
+        """The role whose holder's name is asked, as stems: 'victim' of 'What is the name of
+        the victim?'."""
+        role = named_role(self.question) if self.kind is AnswerType.person else None
+        return content_stems(role) if role else frozenset()
 
     @cached_property
     def measure(self) -> str | None:
@@ -581,6 +596,17 @@ _NO_ONE_LAST = (_GENERIC_NOUNS - {"court", "union", "post"}) | {
     "station",
     "hotel",
     "county",
+    # newspapers: 'the San Francisco Chronicle says'
+    "chronicle",
+    "times",
+    "journal",
+    "herald",
+    "tribune",
+    "gazette",
+    "news",
+    "telegraph",
+    "examiner",
+    "inquirer",
 }
 _COUNTED_WORD = re.compile(rf"^(?:{_NUMBER_WORDS}|one)$", re.IGNORECASE)
 
@@ -899,7 +925,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             if asked.counted and _counts_another(text, match):
                 continue
-            if asked.measure and not _in_measure(asked.measure, text, match):
+            if asked.measure and not _in_measure(asked.measure, asked.question, text, match):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
@@ -907,6 +933,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 _surname(found) in asked_words
                 or _nationality_not_a_name(text, match)
                 or _no_one(match.group())
+                or not _in_role(asked, text, match)
             ):
                 continue
             if asked.settlement and _country(text, match.start()):
@@ -968,7 +995,21 @@ def _counts_another(text: str, match: re.Match[str]) -> bool:
     return bool(_nouns_counted(text, match))
 
 
-def _in_measure(measure: str, text: str, number: re.Match[str]) -> bool:
+# How far from a name the role it is asked by may be written: 'The victim, John Smith,', 'the
+# two service members were identified as Sgt. Ann Lee and Cpl. Tom Ray'.
+_ROLE_REACH = 60
+
+
+def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
+    """The name asked of a role is given beside the role: 'What is the name of the victim?'
+    is not answered by 'Police Chief Ed Alvarez said the victim died'."""
+    if not asked.role:
+        return True
+    around = text[max(0, name.start() - _ROLE_REACH) : name.end() + _ROLE_REACH]
+    return asked.role <= content_stems(around)
+
+
+def _in_measure(measure: str, asked_question: str, text: str, number: re.Match[str]) -> bool:
     """An amount told in the measure asked: in its units, or as an age for 'how old'."""
     if measure == "old":
         before = text[max(0, number.start() - len("turned ")) : number.start()]
@@ -978,6 +1019,8 @@ def _in_measure(measure: str, text: str, number: re.Match[str]) -> bool:
             after and (after.group() != "," or before.endswith(", "))
         )
     units = _IN_UNITS.get(measure)
+    if measure == "long" and _DURATION_VERB.search(asked_question):
+        units = _IN_TIME
     if units is None or (measure == "far" and _MONEY.match(number.group())):
         return True
     return bool(units.search(number.group()) or units.match(text, number.end()))

@@ -659,6 +659,11 @@ def test_how_long_far_heavy_or_old_is_answered_in_that_measure() -> None:
     fall = need("How far did the valuation fall?")
     assert fact_strength(fall, "It was cut from $47 billion to $8 billion.") == 1
     assert fact_strength(fall, "It fell 5% on Monday.") == 1
+    # What lasts or takes a while is told in time: '13.3 inches' is no battery life.
+    battery = need("How long does the battery last on one charge?")
+    assert fact_strength(battery, "The display will remain 13.3 inches.") == 0
+    assert fact_strength(battery, "It lasts up to 11 hours.") == 1
+    assert fact_strength(need("How long is the bridge?"), "It is 3 miles long.") == 1
     heavy = need("How heavy is the lander?")
     assert fact_strength(heavy, "It weighs 2,000 pounds and carries 3 rovers.") == 1
     assert fact_strength(heavy, "It carries 3 rovers.") == 0
@@ -672,3 +677,19 @@ def test_how_long_far_heavy_or_old_is_answered_in_that_measure() -> None:
         "Parise, who turned 35 on Monday, scored.",
     ):
         assert fact_strength(suspect, aged) == 1
+
+
+def test_the_name_asked_of_a_role_is_given_beside_the_role() -> None:
+    victim = need("What is the name of the stabbing victim?")
+    chief = (
+        "Police Chief Ed Alvarez told reporters at a news conference that officials received "
+        "calls about a fight, and that the man found bleeding was the victim of a stabbing."
+    )
+    assert fact_strength(victim, chief) == 0
+    assert fact_strength(victim, "The victim, John Smith, 34, died at the scene.") == 1
+    members = need("What were the names of the two service members killed?")
+    named = "The two service members were identified as Sgt. Ann Lee and Cpl. Tom Ray."
+    assert fact_strength(members, named) == 1
+    # A newspaper is no person: 'the San Francisco Chronicle says the victim...'.
+    chronicle = "The San Francisco Chronicle says the victim tried to stop the suspect."
+    assert fact_strength(victim, chronicle) == 0
