@@ -106,6 +106,16 @@ _MONEY_WORDS = re.compile(
     r"|revenues?|salary|salaries|fees?|fines?|fined|ransom|valued|valuation|sell for|sold for)\b",
     re.IGNORECASE,
 )
+# Sums asked for by name, with the words news states each with: 'What is her salary?' is not
+# answered by 'a net worth of $17 million', nor 'What was the revenue?' by per-share earnings.
+_SUMS_AND_WORDS = {
+    "budget": "budget cost spend funding allocated",
+    "revenue": "revenue sales turnover",
+    "salary": "salary pay earn compensation wage income",
+    "fee": "fee charge cost",
+    "fine": "fine fined penalty",
+    "ransom": "ransom pay",
+}
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often)\b",
@@ -333,6 +343,17 @@ class Need:
     def ahead(self) -> bool:
         """The question asks about what is still to come."""
         return bool(_ASKS_AHEAD.search(self.question))
+
+    @cached_property
+    def sum_words(self) -> frozenset[str]:
+        """The words a sum asked for by name is stated with ('pay' and 'earn' for a
+        salary), as stems; none where money is asked otherwise ('How much did it cost?')."""
+        if not self.money:
+            return frozenset()
+        named = (
+            words for sum_, words in _SUMS_AND_WORDS.items() if content_stems(sum_) <= self.stems
+        )
+        return content_stems(next(named, ""))
 
     @cached_property
     def settlement(self) -> bool:
@@ -911,6 +932,8 @@ def fact_strength(asked: Need, text: str) -> float:
             return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.money:
+        if asked.sum_words and not asked.sum_words & content_stems(text):
+            return 0.0
         kinds = [(_MONEY, 1.0), (_BARE_SUM, _BARE_SUM_STRENGTH)]
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month

@@ -693,3 +693,14 @@ def test_the_name_asked_of_a_role_is_given_beside_the_role() -> None:
     # A newspaper is no person: 'the San Francisco Chronicle says the victim...'.
     chronicle = "The San Francisco Chronicle says the victim tried to stop the suspect."
     assert fact_strength(victim, chronicle) == 0
+
+
+def test_a_sum_asked_by_name_is_answered_by_money_stated_as_that_sum() -> None:
+    salary = need("What is the ambassador's annual salary?")
+    assert fact_strength(salary, "The ambassador has a net worth of $17 million.") == 0
+    assert fact_strength(salary, "The ambassador earns $170,000 a year.") == 1
+    revenue = need("What was Home Depot's total revenue in the third quarter?")
+    assert fact_strength(revenue, "Home Depot reported $2.53 in per-share earnings.") == 0
+    assert fact_strength(revenue, "Sales rose to $27.2 billion in the quarter.") == 1
+    # Money asked without naming the sum is answered by any sum.
+    assert fact_strength(need("How much did the house cost?"), "Austria paid $900,000.") == 1
