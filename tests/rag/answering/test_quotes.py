@@ -405,13 +405,14 @@ def test_the_money_noun_a_question_names_asks_for_an_amount_of_money() -> None:
     assert fine.money and fact_strength(fine, "Three regulators met in 12 cities.") == 0
     assert need("What is the share price of Nvidia?").money
     # Currencies by name, with a country before them, by code, and a bare large sum in part.
+    cost = need("How much did the new city museum cost?")
     for text in (
         "It cost 30 million US dollars.",
         "Meta was fined 500 million roubles.",
         "USD 30 million was paid.",
         "It cost 30m euros.",
     ):
-        assert fact_strength(asked, text) == 1, text
+        assert fact_strength(cost, text) == 1, text
     assert 0 < fact_strength(asked, "The museum has a budget of 30 million.") < 1
 
 
