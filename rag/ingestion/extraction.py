@@ -26,6 +26,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:]{1,2}\s+|\s*[|–—]\s*|:\s+
 _PAGE_CHROME = ["//nav", "//footer", "//aside"]
 _TEASER_SHARE = 0.2
 _TEASER_LINK_SHARE = 0.4
+_HEADLINE_CARD = "//li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _URL = re.compile(r"^https?://\S+$")
 # A paragraph of prose: long, and ending as a sentence ends. Repeated short lines are data
@@ -76,13 +77,17 @@ def _visible_length(element: HtmlElement) -> int:
 
 def _drop_teasers(tree: HtmlElement) -> None:
     """Remove teaser cards of other stories: `<article>` elements with a small share of the
-    page's text, much of it links. trafilatura would otherwise add them to the article."""
+    page's text, much of it links, and list items that hold a linked headline (a story's
+    headline and its subline under 'Latest stories'). trafilatura would otherwise add them
+    to the article."""
     page_length = _visible_length(tree)
     for article in tree.xpath("//article[not(ancestor::article)]"):
         length = _visible_length(article)
         links = sum(_visible_length(link) for link in article.iter("a"))
         if length < _TEASER_SHARE * page_length and links >= _TEASER_LINK_SHARE * length:
             article.drop_tree()
+    for card in tree.xpath(_HEADLINE_CARD):
+        card.drop_tree()
 
 
 def _normalized(name: str) -> str:

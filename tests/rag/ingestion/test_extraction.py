@@ -86,6 +86,32 @@ def test_furniture_around_the_story_is_left_out() -> None:
         assert furniture not in article.text
 
 
+def test_cards_of_other_stories_are_left_out_and_the_storys_own_lists_kept() -> None:
+    card = """<li><a href="/s/{n}"><img src="{n}.jpg" alt=""></a><div><h3><a href="/s/{n}">
+        {headline}</a></h3><h4>{subline}</h4></div></li>"""
+    cards = "".join(
+        card.format(n=n, headline=headline, subline=subline)
+        for n, (headline, subline) in enumerate(
+            [
+                ("Coach fired by club", "He took the club to the final in June"),
+                ("Striker signs new deal", "The deal runs until 2026"),
+            ]
+        )
+    )
+    html = f"""<html><body><article><h1>Wales qualify for Euro 2020</h1>
+    <p>Wales beat Hungary 2-0 in Cardiff on Tuesday to reach a second straight European
+    Championship, with two goals from the midfielder in the first half.</p>
+    <p>The teams that have qualified so far:</p>
+    <ul><li>Wales (Group E): Second appearance</li><li>Italy (Group J): 10th appearance</li></ul>
+    <div><h2>Our latest stories</h2><ul>{cards}</ul></div>
+    </article></body></html>"""
+    text = article_from_text("wales", html, ".html").text
+    assert "Wales (Group E): Second appearance" in text
+    assert "Italy (Group J)" in text
+    for teaser in ("Coach fired", "took the club", "Striker signs", "runs until"):
+        assert teaser not in text
+
+
 def test_line_breaks_in_the_source_are_spaces_and_breaks_are_lines() -> None:
     html = """<html><body><article><h1>Dam upgrade finished</h1>
     <p>The Itaipu dam now runs twenty units after an upgrade
