@@ -358,6 +358,30 @@ def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind]) is not None
 
 
+_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "this", "that"])
+
+
+def named_thing(question: str) -> str | None:
+    """What a name is asked of: 'ship' of 'What is the name of the surplus ship the US will
+    hand over?', 'wife' of "What is the name of Van Der Beek's wife?"."""
+    asked = _NAME_OF.search(question)
+    if not asked:
+        return None
+    head = None
+    for token in _WORD_OR_MARK.findall(question[asked.end() :]):
+        word = token.lower()
+        if POSSESSIVE.search(token):
+            head = None  # the owner's name, not the thing: "Van Der Beek's wife"
+        elif word in _DETERMINERS:
+            if head:
+                break  # 'the US will hand over': a clause about it
+        elif not token[0].isalnum() or word in _AFTER_HEAD or only_a_verb(word):
+            break
+        else:
+            head = word
+    return head
+
+
 def named_role(question: str) -> str | None:
     """The role whose holder's name is asked: 'victim' of 'What is the name of the stabbing
     victim?'."""

@@ -30,7 +30,7 @@ from rag.answering.question import (
     AnswerType,
     answer_type,
     counted,
-    named_role,
+    named_thing,
     names,
     spells,
 )
@@ -116,6 +116,7 @@ _SUMS_AND_WORDS = {
     "fine": "fine fined penalty",
     "ransom": "ransom pay",
 }
+_SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often)\b",
@@ -327,11 +328,21 @@ class Need:
         )
 
     @cached_property
-    def role(self) -> frozenset[str]:
-        """The role whose holder's name is asked, as stems: 'victim' of 'What is the name of
-        the victim?'."""
-        role = named_role(self.question) if self.kind is AnswerType.person else None
-        return content_stems(role) if role else frozenset()
+    def spending(self) -> bool:
+        """'How much did Audi spend developing it?' asks for money or a time, not miles."""
+        return (
+            self.kind is AnswerType.amount
+            and self.counted is None
+            and not self.money
+            and bool(_SPEND.search(self.question))
+        )
+
+    @cached_property
+    def named(self) -> frozenset[str]:
+        """What a name is asked of, as stems: 'victim' of 'What is the name of the victim?',
+        'ship' of 'What is the name of the ship?'."""
+        thing = named_thing(self.question)
+        return content_stems(thing) if thing else frozenset()
 
     @cached_property
     def measure(self) -> str | None:
@@ -858,9 +869,28 @@ def names_others(asked: Need, text: str) -> bool:
 
 
 def missing_names(asked: Need, text: str, wanted: tuple[str, ...] | None = None) -> list[str]:
-    """The names (by default those the question requires) that text does not carry."""
+    """The names (by default those the question requires) that text does not carry: none, if
+    it speaks only of another model of the thing asked ('the 13-inch MacBook Pro' for the
+    16-inch one)."""
     names_wanted = asked.names if wanted is None else wanted
+    if _another_model(asked.question, text):
+        return list(names_wanted)
     return [name for name in names_wanted if not _name_in(name, text)]
+
+
+# A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
+_MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
+
+
+def _another_model(question: str, text: str) -> bool:
+    asked = {(unit, name): figure for figure, unit, name in _MODEL.findall(question)}
+    if not asked:
+        return False
+    found = {(unit, name, figure) for figure, unit, name in _MODEL.findall(text)}
+    return any(
+        (unit, name) in asked and (unit, name, asked[unit, name]) not in found
+        for unit, name, _ in found
+    )
 
 
 def _surname(name: str) -> str:
@@ -920,7 +950,7 @@ def fact_strength(asked: Need, text: str) -> float:
     1 for a full one, less for a partial one (a year for 'what date'), 0 for none."""
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
-        return 1.0
+        return 1.0 if not asked.named or _new_name_beside(asked, text) else 0.0
     question = asked.question.lower()
     asked_words = set(re.findall(r"\w+", question))
     if asked.counted:
@@ -949,6 +979,11 @@ def fact_strength(asked: Need, text: str) -> float:
             if asked.counted and _counts_another(text, match):
                 continue
             if asked.measure and not _in_measure(asked.measure, asked.question, text, match):
+                continue
+            if asked.spending and not (
+                any(m.start() <= match.start() < m.end() for m in _MONEY.finditer(text))
+                or _IN_TIME.match(text, match.end())
+            ):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
@@ -1018,18 +1053,47 @@ def _counts_another(text: str, match: re.Match[str]) -> bool:
     return bool(_nouns_counted(text, match))
 
 
-# How far from a name the role it is asked by may be written: 'The victim, John Smith,', 'the
-# two service members were identified as Sgt. Ann Lee and Cpl. Tom Ray'.
-_ROLE_REACH = 60
+# How far from what a name is asked of the name may be written: 'The victim, John Smith,',
+# 'the two service members were identified as Sgt. Ann Lee and Cpl. Tom Ray'.
+_NAMED_REACH = 60
 
 
 def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
     """The name asked of a role is given beside the role: 'What is the name of the victim?'
     is not answered by 'Police Chief Ed Alvarez said the victim died'."""
-    if not asked.role:
+    if not asked.named:
         return True
-    around = text[max(0, name.start() - _ROLE_REACH) : name.end() + _ROLE_REACH]
-    return asked.role <= content_stems(around)
+    around = text[max(0, name.start() - _NAMED_REACH) : name.end() + _NAMED_REACH]
+    return asked.named <= content_stems(around)
+
+
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
+
+
+def _new_name_beside(asked: Need, text: str) -> bool:
+    """The name asked of a thing is given beside it, and is not the question's: 'a surplus
+    American ship' names no ship, 'NASA's rover, VIPER,' does. A name is a capitalised word
+    that is no day, month, nationality or country, nor an English word opening a sentence."""
+    asked_words = set(re.findall(r"[\w'’&.-]+", asked.question.lower()))
+    things = [
+        match.start()
+        for match in re.finditer(r"[\w'’-]+", text)
+        if content_stems(match.group()) & asked.named
+    ]
+    for match in _CAPITALISED_WORD.finditer(text):
+        word = POSSESSIVE.sub("", match.group())
+        if (
+            not any(abs(match.start() - at) <= _NAMED_REACH for at in things)
+            or word.lower() in asked_words
+            or _CALENDAR_NAME.match(word)
+            or _nationality(word)
+            or _folded(word) in place_names()
+        ):
+            continue
+        opens = _SENTENCE_OPENS.search(text, 0, match.start()) is not None
+        if not (opens and an_english_word(word)):
+            return True
+    return False
 
 
 def _in_measure(measure: str, asked_question: str, text: str, number: re.Match[str]) -> bool:

@@ -705,3 +705,31 @@ def test_a_sum_asked_by_name_is_answered_by_money_stated_as_that_sum() -> None:
     assert fact_strength(revenue, "Sales rose to $27.2 billion in the quarter.") == 1
     # Money asked without naming the sum is answered by any sum.
     assert fact_strength(need("How much did the house cost?"), "Austria paid $900,000.") == 1
+
+
+def test_what_is_spent_is_told_in_money_or_time() -> None:
+    spend = need("How much did Audi spend developing the car?")
+    assert fact_strength(spend, "The car should deliver around 215 miles on a charge.") == 0
+    assert fact_strength(spend, "Audi spent $2 billion on it.") == 1
+    assert fact_strength(spend, "Audi spent four years on it.") > 0
+    assert fact_strength(need("How much did he spend?"), "He has spent Rs 24 lakh.") == 1
+
+
+def test_the_name_asked_of_a_thing_is_a_name_given_beside_it() -> None:
+    ship = need("What is the name of the surplus ship the US will hand to Vietnam's coast guard?")
+    assert (
+        fact_strength(ship, "The U.S. will give Vietnam's coast guard a surplus American ship.")
+        == 0
+    )
+    assert fact_strength(ship, "The surplus ship, the USCGC Morgenthau, will sail in May.") == 1
+    wife = need("What is the name of Van Der Beek's wife?")
+    assert fact_strength(wife, "Van Der Beek and his wife, Kimberly, have five children.") == 1
+
+
+def test_another_model_of_the_thing_asked_does_not_name_it() -> None:
+    asked = need("How much will the new 13-inch MacBook Pro cost?")
+    assert missing_names(asked, "The 16-inch MacBook Pro starts at $2,400.") == ["MacBook Pro"]
+    assert (
+        missing_names(asked, "The 13-inch MacBook Pro will cost less than the 16-inch MacBook Pro.")
+        == []
+    )
