@@ -1008,10 +1008,10 @@ def fact_strength(asked: Need, text: str) -> float:
 _COUNTED_NOUNS = re.compile(
     r"(?:\s+(?:million|billion|thousand|hundred))?\s+(?:([a-zA-Z][\w-]*)\s+)?([a-z][\w-]*)"
 )
-# A capitalised noun or name right before a number names what it numbers: 'Destiny 2',
-# 'Windows 11', 'Game 7' ('About 40' and 'Nearly 40' count).
 # Nouns that are plural as they stand.
 _PLURALS = frozenset(["people", "police", "staff", "personnel"])
+# A capitalised noun or name right before a number names what it numbers: 'Destiny 2',
+# 'Windows 11', 'Game 7' ('About 40' and 'Nearly 40' count).
 _WORD_BEFORE_NUMBER = re.compile(r"(?<![\w'’.-])([A-Z][\w'’.-]*)\s$")
 _NAME_REACH = 40
 
