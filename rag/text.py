@@ -42,22 +42,6 @@ _FURNITURE = re.compile(
     r"|^(?:©|\(c\)\s)",
     re.IGNORECASE,
 )
-# Words that stand for a subject named earlier: such a sentence is quoted with the one before.
-# Also after an opening phrase: 'In November last year, he mocked...'.
-_PERSONAL = re.compile(
-    r"^[\"“‘']?(?:[^,\"“”]{1,40},\s+)?(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE
-)
-# 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
-_IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|that|these|those)\b", re.IGNORECASE)
-# Says where the sentence before comes from, whatever it names: 'That's according to a survey
-# from Piper Jaffray.'
-_SOURCE_OF_BEFORE = re.compile(
-    r"^[\"“‘']?(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+(?:according to|what|why|because)\b",
-    re.IGNORECASE,
-)
-_NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
-# A fragment that continues the sentence before it (a quotation split by the splitter).
-_CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 CALENDAR = rf"(?:{MONTHS}|{WEEKDAYS})\b"
@@ -70,6 +54,25 @@ SAYING_VERBS = (
     r"|saying|telling|writing|adding|arguing|warning|claiming|noting|explaining|insisting"
     r"|calling|describing|announcing|promising|vowing)"
 )
+# Words that stand for a subject named earlier: such a sentence is quoted with the one before.
+# Also after an opening phrase: 'In November last year, he mocked...', and an organisation
+# that speaks: 'In a statement released November 5, the day bids were due, it said...'.
+_PERSONAL = re.compile(
+    r"^[\"“‘']?(?:[^,\"“”]{1,40},\s+|[^\"“”]{1,80}?,\s+(?=it\b))?"
+    rf"(?:he|she|they|his|her|their|him|them|it\s+(?:{SAYING_VERBS}))\b",
+    re.IGNORECASE,
+)
+# 'It was at this point that Microsoft invested...' names its subject; 'It grew' does not.
+_IMPERSONAL = re.compile(r"^[\"“‘']?(?:it|its|this|that|these|those)\b", re.IGNORECASE)
+# Says where the sentence before comes from, whatever it names: 'That's according to a survey
+# from Piper Jaffray.'
+_SOURCE_OF_BEFORE = re.compile(
+    r"^[\"“‘']?(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+(?:according to|what|why|because)\b",
+    re.IGNORECASE,
+)
+_NAMES_SOMETHING = re.compile(r"(?<=\s)[A-Z][\w’'-]*[a-z0-9]")
+# A fragment that continues the sentence before it (a quotation split by the splitter).
+_CONTINUES = re.compile(r"^[\"“”'’]?[a-z]")
 _OPENS_QUOTATION = re.compile(r"^[\"“]")
 _QUOTATION_MARK = re.compile(r"[\"“”]")
 # After a quotation closes: the words that say it was said.

@@ -130,6 +130,14 @@ _PERSON_RUN = re.compile(
     r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
     r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
 )
+# A role without the name of whoever holds it: part of an answer to 'Who runs X?', none to
+# 'Who is the bishop...?', which gives the role itself.
+_BARE_ROLE = re.compile(
+    r"\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director"
+    r"|minister|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
+    re.IGNORECASE,
+)
+_ROLE_ASKED = re.compile(rf"\b(?:{ROLES})s?\b", re.IGNORECASE)
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -172,14 +180,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.8,
         ),
-        (
-            re.compile(
-                r"\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director"
-                r"|minister|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
-                re.IGNORECASE,
-            ),
-            0.5,
-        ),
+        (_BARE_ROLE, 0.5),
     ],
     AnswerType.time: [
         (re.compile(_DAY), 1.0),
@@ -515,6 +516,18 @@ def _country_names() -> frozenset[str]:
 
 
 @cache
+def _city_states() -> frozenset[str]:
+    """'Hong Kong', 'Singapore': places, though a city answers 'which city' with them."""
+    return frozenset(
+        _folded(getattr(country, field))
+        for country in pycountry.countries
+        if country.alpha_2 in _CITY_STATES
+        for field in ("name", "common_name")
+        if hasattr(country, field)
+    )
+
+
+@cache
 def _countries_and_regions() -> frozenset[str]:
     return _country_names() | _REGIONS
 
@@ -655,7 +668,8 @@ def _no_one(run: str) -> bool:
     if not words or (counted and len(words) < 2):
         return True
     last = words[-1].lower().split("-")
-    return _folded(" ".join(words)) in place_names() or any(w in _NO_ONE_LAST for w in last)
+    place = _folded(" ".join(words))
+    return place in place_names() or place in _city_states() or any(w in _NO_ONE_LAST for w in last)
 
 
 # Nationalities that do not end like a demonym on their country's name.
@@ -987,6 +1001,8 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
             # Minister Wolfgang Peschorn') may repeat the question's words.
+            if pattern is _BARE_ROLE and _ROLE_ASKED.search(asked.question):
+                continue
             if asked.kind is AnswerType.person and (
                 _surname(found) in asked_words
                 or _nationality_not_a_name(text, match)

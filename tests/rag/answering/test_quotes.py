@@ -280,6 +280,10 @@ def test_a_pronoun_after_an_opening_phrase_needs_the_sentence_before() -> None:
     assert leans_back("That's according to a new survey from Piper Jaffray.")
     assert leans_back("That cranks out 300 kW, lasting for eight seconds.")
     assert not leans_back("That movie was a hit for Paramount.")
+    # An organisation that speaks after a long opening phrase is named before it.
+    statement = "In a statement released November 5, the day bids were due, it said it had bid."
+    assert leans_back(statement)
+    assert not leans_back("In 2019, it grew by 5% to $3 billion in sales at Boeing.")
 
 
 def test_a_key_point_list_item_is_quotable_a_short_one_is_not() -> None:
@@ -733,3 +737,11 @@ def test_another_model_of_the_thing_asked_does_not_name_it() -> None:
         missing_names(asked, "The 13-inch MacBook Pro will cost less than the 16-inch MacBook Pro.")
         == []
     )
+
+
+def test_a_role_alone_does_not_answer_who_holds_the_role_asked() -> None:
+    bishop = need("Who is the bishop who tried to talk to the protesters?")
+    assert fact_strength(bishop, "A bishop and the former head of the council tried.") == 0
+    assert 0 < fact_strength(need("Who runs Lancium?"), "Lancium's chief executive spoke.") < 1
+    # A city-state is no person: 'Hong Kong's legislative council'.
+    assert fact_strength(bishop, "The bishop met the head of Hong Kong's council.") == 0
