@@ -138,6 +138,14 @@ _BARE_ROLE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_ASKED = re.compile(rf"\b(?:{ROLES})s?\b", re.IGNORECASE)
+# A sentence that says what it does not know.
+_NOT_KNOWN = re.compile(
+    r"\b(?:(?:is|are|was|were|remains?|still) (?:unclear|not clear|unknown|not known)"
+    r"|(?:still )?a question mark|remains to be seen|declined to (?:say|comment|disclose)"
+    r"|(?:did|would) not say|(?:didn['’]t|wouldn['’]t) say|(?:have|has|had) not disclosed"
+    r"|(?:has|have) not been (?:announced|disclosed|set))\b",
+    re.IGNORECASE,
+)
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
@@ -961,7 +969,10 @@ def _nationality_not_a_name(text: str, match: re.Match[str]) -> bool:
 
 def fact_strength(asked: Need, text: str) -> float:
     """How fully text holds a fact of the wanted kind that the question does not already give:
-    1 for a full one, less for a partial one (a year for 'what date'), 0 for none."""
+    1 for a full one, less for a partial one (a year for 'what date'), 0 for none (nor in a
+    sentence that says it is not known: 'when he'll return is still a question mark')."""
+    if _NOT_KNOWN.search(text):
+        return 0.0
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
         return 1.0 if not asked.named or _new_name_beside(asked, text) else 0.0

@@ -745,3 +745,15 @@ def test_a_role_alone_does_not_answer_who_holds_the_role_asked() -> None:
     assert 0 < fact_strength(need("Who runs Lancium?"), "Lancium's chief executive spoke.") < 1
     # A city-state is no person: 'Hong Kong's legislative council'.
     assert fact_strength(bishop, "The bishop met the head of Hong Kong's council.") == 0
+
+
+def test_a_sentence_that_says_it_does_not_know_states_no_fact() -> None:
+    back = need("When is Vernon expected back from his knee injury?")
+    unknown = "Vernon would come back this week, but when he'll return is still a question mark."
+    assert fact_strength(back, unknown) == 0
+    assert fact_strength(back, "Vernon is expected back from his knee injury next week.") > 0
+    price = need("How much did Google pay for CloudSimple?")
+    assert fact_strength(price, "Google declined to disclose the $1 billion question.") == 0
+    # An injury kept private is still the injury: 'undisclosed' says nothing of the sentence.
+    injury = need("When did Dumba leave the game with an undisclosed injury?")
+    assert fact_strength(injury, "Dumba left on Tuesday with an undisclosed injury.") == 1
