@@ -301,6 +301,10 @@ _AHEAD = re.compile(
 )
 
 
+# A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
+_MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
+
+
 @dataclass(frozen=True)
 class Need:
     """What a question asks for."""
@@ -358,6 +362,12 @@ class Need:
         """What 'how' asks the measure of: 'long' of 'How long did it last?'."""
         found = _MEASURE.search(self.question)
         return found.group().lower() if found else None
+
+    @cached_property
+    def models(self) -> dict[tuple[str, str], str]:
+        """The models the question names by a figure: '16' of ('inch', 'MacBook') for 'the
+        16-inch MacBook Pro'."""
+        return {(unit, name): figure for figure, unit, name in _MODEL.findall(self.question)}
 
     @cached_property
     def ahead(self) -> bool:
@@ -895,19 +905,12 @@ def missing_names(asked: Need, text: str, wanted: tuple[str, ...] | None = None)
     it speaks only of another model of the thing asked ('the 13-inch MacBook Pro' for the
     16-inch one)."""
     names_wanted = asked.names if wanted is None else wanted
-    if _another_model(asked.question, text):
+    if asked.models and _another_model(asked.models, text):
         return list(names_wanted)
     return [name for name in names_wanted if not _name_in(name, text)]
 
 
-# A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
-_MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
-
-
-def _another_model(question: str, text: str) -> bool:
-    asked = {(unit, name): figure for figure, unit, name in _MODEL.findall(question)}
-    if not asked:
-        return False
+def _another_model(asked: dict[tuple[str, str], str], text: str) -> bool:
     found = {(unit, name, figure) for figure, unit, name in _MODEL.findall(text)}
     return any(
         (unit, name) in asked and (unit, name, asked[unit, name]) not in found
