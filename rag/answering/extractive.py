@@ -64,9 +64,29 @@ _ADJACENT = 2
 # Evidence whose relation words miss the question's is still accepted this close in meaning.
 _RELATION_BY_MEANING = 0.62
 # A noun this close in meaning to the one a question counts counts the same thing: 'males'
-# and 'men', 'soldiers' and 'troops' (not 'refugees' and 'troops', at 0.42).
-_SAME_THING = 0.6
+# and 'men' (0.72), 'soldiers' and 'troops' (0.88); not 'refugees' and 'troops' (0.42), nor
+# 'teachers' and 'students' (0.64).
+_SAME_THING = 0.7
+# 'People' counts persons of every kind, and the dead and the hurt.
 _ANYONE = frozenset(["people", "person", "individual"])
+_PERSONS = PERSON_NOUNS | {
+    "adult",
+    "attendee",
+    "body",
+    "casualty",
+    "citizen",
+    "civilian",
+    "customer",
+    "death",
+    "fan",
+    "fatality",
+    "kid",
+    "spectator",
+    "tourist",
+    "user",
+    "visitor",
+    "voter",
+}
 
 
 @dataclass(frozen=True)
@@ -376,9 +396,9 @@ class ExtractiveAnswerer:
         )
 
     def _alike(self, counted: str, noun: str) -> bool:
-        """'People' counts persons of every kind ('passengers', 'residents'); another noun
-        counts what the nouns close to it in meaning count."""
-        if noun_lemma(counted) in _ANYONE and noun_lemma(noun) in PERSON_NOUNS:
+        """'People' counts persons of every kind ('passengers', 'civilians', 'deaths');
+        another noun counts what the nouns close to it in meaning count."""
+        if noun_lemma(counted) in _ANYONE and noun_lemma(noun) in _PERSONS:
             return True
         return float(self._word_vector(noun) @ self._word_vector(counted)) >= _SAME_THING
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
-from itertools import takewhile
+from itertools import chain, takewhile
 
 import pycountry
 
@@ -114,7 +114,7 @@ _SUMS_AND_WORDS = {
     "salary": "salary pay earn compensation wage income",
     "fee": "fee charge cost",
     "fine": "fine fined penalty",
-    "ransom": "ransom pay",
+    "ransom": "ransom pay demand",
 }
 _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
@@ -282,8 +282,10 @@ _DURATION_VERB = re.compile(
 )
 _IN_TIME = re.compile(rf"(?:\s*|-)(?:{_TIME_UNITS}|games|matches)(?!\w)", re.IGNORECASE)
 # An age as news writes one: 'Parise, 35,' (`_AGE`), 'a 42-year-old', 'aged 42', 'turned 42'.
-_AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|,", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"\b(?:aged?|age of|turn(?:s|ed|ing)?)\s+$", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|[,.)]", re.IGNORECASE)
+_AGE_BEFORE = re.compile(
+    r"\b(?:aged?|age of|turn(?:s|ed|ing)?|now|who is|is|was|at)\s+$|\($", re.IGNORECASE
+)
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
 # what a sentence about what is to come says: a past event's day ('Police arrested six people
@@ -293,9 +295,11 @@ _ASKS_AHEAD = re.compile(
     re.IGNORECASE,
 )
 _AHEAD = re.compile(
-    r"\b(?:will|would|shall|could|should|may|might|can|going to|expect(?:s|ed|ing)?|schedul\w+"
-    r"|due|set to|slated|plan(?:s|ned|ning)?|aims?|intends?|next|upcoming|coming|soon"
-    r"|(?:is|are) \w+ing)"
+    r"\b(?:will|would|shall|could|should|(?-i:may)|might|can|going to|expect(?:s|ed|ing)?"
+    r"|schedul\w+|due|set (?:to|for)|slated|plan(?:s|ned|ning)?|aims?|intends?|targeted"
+    r"|next|upcoming|coming|soon|(?:is|are) \w+ing|(?:postponed|delayed|moved) (?:to|until)"
+    # what is timetabled is told in the present: 'The store opens Friday.'
+    r"|(?:opens|begins|starts|launches|arrives|ends|closes|resumes|takes effect|goes on sale))"
     r"\b|['’]ll\b",
     re.IGNORECASE,
 )
@@ -927,7 +931,7 @@ def _surname(name: str) -> str:
 # follows a whole name or a title and a surname; 'The board, 12, voted' is a count.
 _AGE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’-]+|\b[A-Z][\w'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+)"
-    r",\s(\d{1,3})(?=,)"
+    r",\s(\d{1,3})(?=,\s)"
 )
 _STREET_NUMBER = re.compile(
     r"(\d+)\s+(?:[NSEW]\.?\s+)?(?:[A-Z][\w.]*\s+){1,3}"
@@ -973,8 +977,9 @@ def _nationality_not_a_name(text: str, match: re.Match[str]) -> bool:
 def fact_strength(asked: Need, text: str) -> float:
     """How fully text holds a fact of the wanted kind that the question does not already give:
     1 for a full one, less for a partial one (a year for 'what date'), 0 for none (nor in a
-    sentence that says it is not known: 'when he'll return is still a question mark')."""
-    if _NOT_KNOWN.search(text):
+    sentence that says the very thing asked is not known: 'when he'll return is still a
+    question mark' for 'When is he expected back?')."""
+    if _not_known(asked, text):
         return 0.0
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
@@ -999,6 +1004,8 @@ def fact_strength(asked: Need, text: str) -> float:
         return 0.0
     best = 0.0
     not_asked = _amounts_not_asked(asked, text)
+    # Where sums of money stand (and large sums without a currency), read once per text.
+    money = [m.span() for m in chain(_MONEY.finditer(text), _BARE_SUM.finditer(text))]
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
@@ -1006,11 +1013,10 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             if asked.counted and _counts_another(text, match):
                 continue
-            if asked.measure and not _in_measure(asked.measure, asked.question, text, match):
+            if asked.measure and not _in_measure(asked.measure, asked.question, text, match, money):
                 continue
             if asked.spending and not (
-                any(m.start() <= match.start() < m.end() for m in _MONEY.finditer(text))
-                or _IN_TIME.match(text, match.end())
+                _within(match.start(), money) or _IN_TIME.match(text, match.end())
             ):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
@@ -1060,6 +1066,9 @@ def _nouns_counted(text: str, number: re.Match[str]) -> list[str]:
 
 
 def _names_a_number(word: str) -> bool:
+    """'Destiny 2', 'Game 7'; not 'By Sunday 230 had died' nor 'in Texas 40 died'."""
+    if _CALENDAR_NAME.match(word) or _folded(word) in place_names():
+        return False
     return bool(content_stems(word)) and (a_noun(word) or not an_english_word(word))
 
 
@@ -1090,7 +1099,9 @@ _NAMED_REACH = 60
 
 def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
     """The name asked of a role is given beside the role: 'What is the name of the victim?'
-    is not answered by 'Police Chief Ed Alvarez said the victim died'."""
+    is not answered by 'Police Chief Ed Alvarez told reporters at a news conference that
+    officials received calls about a fight, and that the man found bleeding was the victim',
+    where the role is far from the only name."""
     if not asked.named:
         return True
     around = text[max(0, name.start() - _NAMED_REACH) : name.end() + _NAMED_REACH]
@@ -1101,9 +1112,10 @@ _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 
 
 def _new_name_beside(asked: Need, text: str) -> bool:
-    """The name asked of a thing is given beside it, and is not the question's: 'a surplus
-    American ship' names no ship, 'NASA's rover, VIPER,' does. A name is a capitalised word
-    that is no day, month, nationality or country, nor an English word opening a sentence."""
+    """A name the question does not give stands beside the thing asked ('NASA's rover,
+    VIPER,'; 'a surplus American ship' has none): a capitalised word that is no day, month,
+    nationality or country, nor an English word opening a sentence. Any such word counts,
+    so 'The Navy will hand over a surplus ship' passes too."""
     asked_words = set(re.findall(r"[\w'’&.-]+", asked.question.lower()))
     things = [
         match.start()
@@ -1126,21 +1138,51 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     return False
 
 
-def _in_measure(measure: str, asked_question: str, text: str, number: re.Match[str]) -> bool:
+def _within(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
+def _in_measure(
+    measure: str,
+    asked_question: str,
+    text: str,
+    number: re.Match[str],
+    money: list[tuple[int, int]],
+) -> bool:
     """An amount told in the measure asked: in its units, or as an age for 'how old'."""
     if measure == "old":
-        before = text[max(0, number.start() - len("turned ")) : number.start()]
+        before = text[max(0, number.start() - len("who is ")) : number.start()]
         after = _AGE_AFTER.match(text, number.end())
-        # A comma after it makes an age only in an aside: 'The man, 42, was held.'
-        return bool(_AGE_BEFORE.search(before)) or bool(
-            after and (after.group() != "," or before.endswith(", "))
-        )
+        # Punctuation after it makes an age only in an aside: 'The man, 42, was held.'
+        aside = bool(after) and (len(after.group()) > 1 or before.endswith((", ", "(")))
+        return aside or bool(_AGE_BEFORE.search(before))
     units = _IN_UNITS.get(measure)
     if measure == "long" and _DURATION_VERB.search(asked_question):
         units = _IN_TIME
-    if units is None or (measure == "far" and _MONEY.match(number.group())):
+    if units is None:
         return True
+    if _within(number.start(), money):
+        return measure == "far"  # '$900m' is no length; 'How far did it fall?' may be money
     return bool(units.search(number.group()) or units.match(text, number.end()))
+
+
+# How near a word asking what (when, how many...) a sentence says it does not know stands.
+_UNKNOWN_REACH = 40
+_QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|how|what|which)\b", re.I)
+
+
+def _not_known(asked: Need, text: str) -> bool:
+    """Text says it does not know what is asked, in the question's own word for it: 'it is
+    not clear how many have converted' for 'How many...?'; 'The cause was not known, but 12
+    people died' still counts the dead."""
+    word = _QUESTION_WORD.search(asked.question)
+    if not word:
+        return False
+    asking = re.compile(rf"\b{word.group().lower()}\b", re.IGNORECASE)
+    return any(
+        asking.search(text, max(0, found.start() - _UNKNOWN_REACH), found.end() + _UNKNOWN_REACH)
+        for found in _NOT_KNOWN.finditer(text)
+    )
 
 
 def holds_fact(asked: Need, text: str) -> bool:

@@ -26,7 +26,13 @@ _TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•:]{1,2}\s+|\s*[|–—]\s*|:\s+
 _PAGE_CHROME = ["//nav", "//footer", "//aside"]
 _TEASER_SHARE = 0.2
 _TEASER_LINK_SHARE = 0.4
-_HEADLINE_CARD = "//li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a]"
+# A card of another story: a list item with a heading that links to another page, and no
+# paragraph of its own (a listicle's items have theirs; a live blog's link within the page).
+_HEADLINE_CARD = (
+    "//li[.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    "//a[@href and not(starts-with(@href, '#'))] and not(.//p)]"
+)
+_CARD_LENGTH = 300
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 _URL = re.compile(r"^https?://\S+$")
 # A paragraph of prose: long, and ending as a sentence ends. Repeated short lines are data
@@ -77,9 +83,9 @@ def _visible_length(element: HtmlElement) -> int:
 
 def _drop_teasers(tree: HtmlElement) -> None:
     """Remove teaser cards of other stories: `<article>` elements with a small share of the
-    page's text, much of it links, and list items that hold a linked headline (a story's
-    headline and its subline under 'Latest stories'). trafilatura would otherwise add them
-    to the article."""
+    page's text, much of it links, and short list items that hold a headline linking to
+    another page (a story's headline and its subline under 'Latest stories'). trafilatura
+    would otherwise add them to the article."""
     page_length = _visible_length(tree)
     for article in tree.xpath("//article[not(ancestor::article)]"):
         length = _visible_length(article)
@@ -87,7 +93,8 @@ def _drop_teasers(tree: HtmlElement) -> None:
         if length < _TEASER_SHARE * page_length and links >= _TEASER_LINK_SHARE * length:
             article.drop_tree()
     for card in tree.xpath(_HEADLINE_CARD):
-        card.drop_tree()
+        if _visible_length(card) <= _CARD_LENGTH:
+            card.drop_tree()
 
 
 def _normalized(name: str) -> str:

@@ -350,6 +350,8 @@ def test_people_are_counted_by_any_noun_for_a_person_and_nothing_else_by_another
     )
     text, _ = answer("How many people were killed in the crash?", crash)
     assert text == "The crash killed 12 passengers and 3 dogs. [1]"
+    fire = passage("fire", "A fire", "Firefighters arrived late. There were 40 deaths in the fire.")
+    assert answer("How many people died in the fire?", fire)[0].startswith("There were 40")
     # Without a word alike in meaning, a count of passengers counts no cars.
     assert answer("How many cars were destroyed in the crash?", crash) == ("", [])
 
@@ -379,3 +381,10 @@ def test_a_count_in_other_words_answers_and_a_count_of_another_thing_does_not(
 
     assert answer_from("How many men were held in the cell?", cell).startswith("A cell meant")
     assert answer_from("How many US troops are stationed in Jordan?", camps) == ""
+    # Close, but not the same people: teachers are no students.
+    school = passage(
+        "school",
+        "A school roof collapses",
+        "The roof of the school fell in on Monday. Twelve teachers were hurt.",
+    )
+    assert answer_from("How many students were hurt?", school) == ""

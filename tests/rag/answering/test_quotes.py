@@ -533,8 +533,12 @@ def test_when_something_will_happen_is_answered_by_what_is_said_of_what_is_to_co
         "They are due in court on Dec. 5.",
         "The six are scheduled to appear on Dec. 5.",
         "Their lawyer said they're appearing in court next week.",
+        "Their trial begins Monday.",
+        "The hearing is set for Dec. 5.",
     ):
         assert fact_strength(court, ahead) > 0
+    # 'May' the month is no 'may' that looks ahead.
+    assert fact_strength(need("When will the store open?"), "The store opened in May.") == 0
     # A question about the past is answered by a past event's day.
     assert fact_strength(need("When were they arrested?"), "Police arrested six people Monday.")
 
@@ -585,6 +589,9 @@ def test_a_count_of_another_thing_or_a_names_number_is_no_count_of_the_thing_ask
     subscribers = need("How many subscribers did Stadia sign up?")
     for named in ("Destiny 2 is free at launch.", "It runs (Windows 10) games.", "It is Game 7."):
         assert fact_strength(subscribers, named) == 0
+    # A day or a place before a number numbers nothing: 'By Sunday 230 had signed up.'
+    assert fact_strength(subscribers, "By Sunday 230 had signed up.") > 0
+    assert fact_strength(subscribers, "In Texas 40 signed up.") > 0
     assert fact_strength(subscribers, "About 40 were reported.") > 0
     # After more than one, only a plural is counted: '40 total' counts no totals.
     assert counted_nouns("It took 155 adult males and 3 dogs, 40 total, 1,200 in all.") == {
@@ -680,8 +687,16 @@ def test_how_long_far_heavy_or_old_is_answered_in_that_measure() -> None:
         "A 42-year-old man was arrested.",
         "The suspect, aged 42, was held.",
         "Parise, who turned 35 on Monday, scored.",
+        "Smith, now 42, lives in Ohio.",
+        "Smith was 42 when he left.",
+        "He died at 42.",
+        "Smith (42) was held.",
+        "The suspect was named as John Smith, 42.",
     ):
-        assert fact_strength(suspect, aged) == 1
+        assert fact_strength(suspect, aged) == 1, aged
+    # A sum of money is no length ('$900m'); how far a price fell may be in cents.
+    assert fact_strength(need("How long is the bridge?"), "The bridge cost $900m.") == 0
+    assert fact_strength(need("How far did shares fall?"), "Shares fell 12 cents.") == 1
 
 
 def test_the_name_asked_of_a_role_is_given_beside_the_role() -> None:
@@ -753,7 +768,11 @@ def test_a_sentence_that_says_it_does_not_know_states_no_fact() -> None:
     assert fact_strength(back, unknown) == 0
     assert fact_strength(back, "Vernon is expected back from his knee injury next week.") > 0
     price = need("How much did Google pay for CloudSimple?")
-    assert fact_strength(price, "Google declined to disclose the $1 billion question.") == 0
+    unsaid = "Google declined to say how much it paid for the $1 billion company's unit."
+    assert fact_strength(price, unsaid) == 0
+    # What is not known is something else: the count still stands.
+    dead = need("How many people died in the fire?")
+    assert fact_strength(dead, "The cause was not known, but 12 people died.") == 1
     # An injury kept private is still the injury: 'undisclosed' says nothing of the sentence.
     injury = need("When did Dumba leave the game with an undisclosed injury?")
     assert fact_strength(injury, "Dumba left on Tuesday with an undisclosed injury.") == 1

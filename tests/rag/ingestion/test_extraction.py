@@ -110,6 +110,15 @@ def test_cards_of_other_stories_are_left_out_and_the_storys_own_lists_kept() -> 
     assert "Italy (Group J)" in text
     for teaser in ("Coach fired", "took the club", "Striker signs", "runs until"):
         assert teaser not in text
+    # A listicle's items and a live blog's entries have their own paragraphs: they stay.
+    prose = "This one has a bright screen, a long battery life and a keyboard that types well."
+    items = "".join(
+        f'<li><h2><a href="{href}">{heading}</a></h2><p>{prose}</p></li>'
+        for href, heading in [("/shop/1", "Laptop one"), ("#e2", "10:02 Update")]
+    )
+    listicle = f"<html><body><article><h1>Best laptops</h1><ol>{items}</ol></article></body></html>"
+    kept = article_from_text("laptops", listicle, ".html").text
+    assert "Laptop one" in kept and "10:02 Update" in kept and kept.count("bright screen") == 2
 
 
 def test_line_breaks_in_the_source_are_spaces_and_breaks_are_lines() -> None:
