@@ -305,6 +305,7 @@ _AHEAD = re.compile(
 )
 
 
+_QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|how|what|which)\b", re.I)
 # A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
 _MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
 
@@ -372,6 +373,13 @@ class Need:
         """The models the question names by a figure: '16' of ('inch', 'MacBook') for 'the
         16-inch MacBook Pro'."""
         return {(unit, name): figure for figure, unit, name in _MODEL.findall(self.question)}
+
+    @cached_property
+    def question_word(self) -> re.Pattern[str] | None:
+        """The word the question asks with ('when', 'how'), to find it where a sentence says
+        it does not know."""
+        word = _QUESTION_WORD.search(self.question)
+        return re.compile(rf"\b{word.group().lower()}\b", re.IGNORECASE) if word else None
 
     @cached_property
     def ahead(self) -> bool:
@@ -1004,8 +1012,7 @@ def fact_strength(asked: Need, text: str) -> float:
         return 0.0
     best = 0.0
     not_asked = _amounts_not_asked(asked, text)
-    # Where sums of money stand (and large sums without a currency), read once per text.
-    money = [m.span() for m in chain(_MONEY.finditer(text), _BARE_SUM.finditer(text))]
+    money = _money_spans(text) if asked.measure or asked.spending else ()
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
@@ -1138,7 +1145,13 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     return False
 
 
-def _within(at: int, spans: list[tuple[int, int]]) -> bool:
+@lru_cache(maxsize=8192)
+def _money_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where sums of money (and large sums without a currency) stand in text."""
+    return tuple(m.span() for m in chain(_MONEY.finditer(text), _BARE_SUM.finditer(text)))
+
+
+def _within(at: int, spans: tuple[tuple[int, int], ...]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
@@ -1147,7 +1160,7 @@ def _in_measure(
     asked_question: str,
     text: str,
     number: re.Match[str],
-    money: list[tuple[int, int]],
+    money: tuple[tuple[int, int], ...],
 ) -> bool:
     """An amount told in the measure asked: in its units, or as an age for 'how old'."""
     if measure == "old":
@@ -1168,21 +1181,24 @@ def _in_measure(
 
 # How near a word asking what (when, how many...) a sentence says it does not know stands.
 _UNKNOWN_REACH = 40
-_QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|how|what|which)\b", re.I)
 
 
 def _not_known(asked: Need, text: str) -> bool:
     """Text says it does not know what is asked, in the question's own word for it: 'it is
     not clear how many have converted' for 'How many...?'; 'The cause was not known, but 12
     people died' still counts the dead."""
-    word = _QUESTION_WORD.search(asked.question)
-    if not word:
+    unknown = _unknown_spans(text)
+    if not unknown or not asked.question_word:
         return False
-    asking = re.compile(rf"\b{word.group().lower()}\b", re.IGNORECASE)
     return any(
-        asking.search(text, max(0, found.start() - _UNKNOWN_REACH), found.end() + _UNKNOWN_REACH)
-        for found in _NOT_KNOWN.finditer(text)
+        asked.question_word.search(text, max(0, start - _UNKNOWN_REACH), end + _UNKNOWN_REACH)
+        for start, end in unknown
     )
+
+
+@lru_cache(maxsize=8192)
+def _unknown_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(found.span() for found in _NOT_KNOWN.finditer(text))
 
 
 def holds_fact(asked: Need, text: str) -> bool:
