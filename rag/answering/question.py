@@ -353,7 +353,7 @@ def answer_type(question: str) -> AnswerType:
 def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     if kind is AnswerType.amount:
         return _asks_for(question, _AMOUNT_NOUNS, gap=0) is not None
-    if kind is AnswerType.person and named_role(question):
+    if kind is AnswerType.person and noun_lemma(named_thing(question) or "") in PERSON_NOUNS:
         return True  # 'What is the name of the stabbing victim?', not '...of the ship?'
     return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind]) is not None
 
@@ -377,26 +377,20 @@ def named_thing(question: str) -> str | None:
                 break  # 'the US will hand over': a clause about it
         elif not token[0].isalnum() or word in _AFTER_HEAD or only_a_verb(word):
             break
+        elif head and head.islower() and token[0].isupper():
+            break  # 'the aide Sondland spoke with': a clause about it, by its subject's name
         else:
-            head = word
-    return head
+            head = token
+    return head.lower() if head else None
 
 
-def named_role(question: str) -> str | None:
-    """The role whose holder's name is asked: 'victim' of 'What is the name of the stabbing
-    victim?'."""
-    return _asks_for(question, PERSON_NOUNS, gap=4, lead=_NAME_OF)
-
-
-def _asks_for(
-    question: str, nouns: frozenset[str], gap: int = 3, lead: re.Pattern[str] = _WHICH
-) -> str | None:
-    """'Which' or 'what' (or another `lead`), up to `gap` words, then one of the nouns as the
+def _asks_for(question: str, nouns: frozenset[str], gap: int = 3) -> str | None:
+    """'Which' or 'what', up to `gap` words, then one of the nouns as the
     head of what is asked: 'Which Australian hostage did...?', 'Which of the two players
     scored?', 'In which city...?'. A noun before another noun only qualifies it ('Which
     refugee camp...?', 'What hospital policy...?'); a verb before it asks something else
     ('What happened to victims...?'), and 'what kind of' asks for a kind."""
-    for which in lead.finditer(question):
+    for which in _WHICH.finditer(question):
         tokens = _WORD_OR_MARK.findall(question[which.end() :])[: gap + 2]
         for at, token in enumerate(tokens[: gap + 1]):
             word = POSSESSIVE.sub("", token.lower())

@@ -700,6 +700,10 @@ def test_how_long_far_heavy_or_old_is_answered_in_that_measure() -> None:
 
 
 def test_the_name_asked_of_a_role_is_given_beside_the_role() -> None:
+    # The role is the noun the name is asked of, not a word of the clause after it.
+    aide = need("What is the name of the Zelenskiy aide Sondland spoke with in Warsaw?")
+    assert (aide.kind, aide.named) == (AnswerType.person, {"aid"})
+    assert need("What is the name of Van Der Beek's wife?").named == {"wife"}
     victim = need("What is the name of the stabbing victim?")
     chief = (
         "Police Chief Ed Alvarez told reporters at a news conference that officials received "
