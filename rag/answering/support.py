@@ -1023,7 +1023,7 @@ def fact_strength(asked: Need, text: str) -> float:
             if asked.measure and not _in_measure(asked.measure, asked.question, text, match, money):
                 continue
             if asked.spending and not (
-                _within(match.start(), money) or _IN_TIME.match(text, match.end())
+                _in_spans(match.start(), money) or _IN_TIME.match(text, match.end())
             ):
                 continue
             # The person asked about is not the answer; a title before a name ('Interior
@@ -1151,7 +1151,7 @@ def _money_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in chain(_MONEY.finditer(text), _BARE_SUM.finditer(text)))
 
 
-def _within(at: int, spans: tuple[tuple[int, int], ...]) -> bool:
+def _in_spans(at: int, spans: tuple[tuple[int, int], ...]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
@@ -1174,7 +1174,7 @@ def _in_measure(
         units = _IN_TIME
     if units is None:
         return True
-    if _within(number.start(), money):
+    if _in_spans(number.start(), money):
         return measure == "far"  # '$900m' is no length; 'How far did it fall?' may be money
     return bool(units.search(number.group()) or units.match(text, number.end()))
 
