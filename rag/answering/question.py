@@ -281,10 +281,52 @@ _AMOUNT_NOUNS = frozenset(
         "cost",
         "size",
         "total",
+        "horsepower",
+        "range",
+        "capacity",
+        "length",
+        "width",
+        "depth",
+        "mileage",
+        "duration",
+        "attendance",
+        "turnout",
+        "margin",
     ]
 )
-# Sums asked for by name: 'What was the film's budget?'.
-_SUMS = frozenset(["budget", "revenue", "salary", "fee", "fine", "ransom"])
+# Sums of money asked for by name ('What was the film's budget?'), with the words news states
+# each with: 'What is her salary?' is not answered by 'a net worth of $17 million', nor 'What
+# was the revenue?' by per-share earnings, nor 'How much severance...?' by a valuation.
+SUMS_AND_WORDS = {
+    "budget": "budget cost spend funding allocated",
+    "revenue": "revenue sales turnover",
+    "salary": "salary pay earn compensation wage income",
+    "fee": "fee charge cost",
+    "fine": "fine fined penalty",
+    "ransom": "ransom pay demand",
+    "severance": "severance",
+    "bonus": "bonus",
+    "bail": "bail bond",
+    "settlement": "settlement settle",
+    "damages": "damages award",
+    "pension": "pension",
+    "tuition": "tuition",
+    "rent": "rent",
+    "profit": "profit earnings income",
+    "debt": "debt owe borrow",
+    "deficit": "deficit shortfall",
+    "dividend": "dividend",
+    "tax": "tax",
+    "tariff": "tariff duty levy",
+    "donation": "donation donate gift give",
+    "grant": "grant award",
+    "loan": "loan lend borrow",
+    "subsidy": "subsidy",
+    "reward": "reward",
+    "prize": "prize award",
+    "valuation": "valuation value valued worth",
+}
+_SUMS = frozenset(SUMS_AND_WORDS)
 # The words after 'how' that ask for an amount ('how old' an age); read by `rag.answering.
 # support` too, as they say what kind of amount is asked, not what the answer speaks of.
 HOW_MEASURES = (
@@ -339,7 +381,77 @@ _WHICH = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)
 _NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) (?:the|their|its|his|her) names? of\b", re.I)
 _WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")
 # What may follow the noun a question asks for, besides a verb: 'Which judge in the case...?'
-_AFTER_HEAD = _AFTER_COUNTED | {"who", "that", "whose", "whom", "during", "after", "about"}
+_AFTER_HEAD = _AFTER_COUNTED | {
+    "who",
+    "that",
+    "whose",
+    "whom",
+    "which",
+    "where",
+    "when",
+    "during",
+    "after",
+    "about",
+}
+# Nouns for things known by a proper name: 'Which company supplies the battery?' asks for a
+# company's name, as 'What is the name of the company...?' does.
+_NAMED_KINDS = frozenset(
+    [
+        "company",
+        "firm",
+        "corporation",
+        "business",
+        "bank",
+        "airline",
+        "carrier",
+        "manufacturer",
+        "maker",
+        "automaker",
+        "carmaker",
+        "supplier",
+        "retailer",
+        "store",
+        "mall",
+        "restaurant",
+        "brand",
+        "factory",
+        "plant",
+        "studio",
+        "label",
+        "publisher",
+        "broadcaster",
+        "network",
+        "channel",
+        "newspaper",
+        "magazine",
+        "website",
+        "app",
+        "agency",
+        "organization",
+        "organisation",
+        "charity",
+        "university",
+        "college",
+        "school",
+        "party",
+        "team",
+        "club",
+        "band",
+        "film",
+        "movie",
+        "show",
+        "series",
+        "book",
+        "album",
+        "song",
+        "ship",
+        "vessel",
+        "model",
+        "festival",
+        "tournament",
+        "league",
+    ]
+)
 
 
 def answer_type(question: str) -> AnswerType:
@@ -382,6 +494,12 @@ def named_thing(question: str) -> str | None:
         else:
             head = token
     return head.lower() if head else None
+
+
+def named_kind(question: str) -> str | None:
+    """The kind of thing known by a name that a question asks for: 'company' of 'Which
+    company supplies the battery?'."""
+    return _asks_for(question, _NAMED_KINDS)
 
 
 def _asks_for(question: str, nouns: frozenset[str], gap: int = 3) -> str | None:

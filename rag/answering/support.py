@@ -26,10 +26,12 @@ from rag.answering.question import (
     POSSESSIVE,
     ROLES,
     SPEAKER,
+    SUMS_AND_WORDS,
     TITLES,
     AnswerType,
     answer_type,
     counted,
+    named_kind,
     named_thing,
     names,
     spells,
@@ -102,20 +104,10 @@ _BARE_SUM_STRENGTH = 0.5
 # Words that make 'how much' ask for money, and only money: a count of processor cores does
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
-    r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|budgets?"
-    r"|revenues?|salary|salaries|fees?|fines?|fined|ransom|valued|valuation|sell for|sold for)\b",
+    r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|valued"
+    rf"|{'|'.join(sorted(SUMS_AND_WORDS))}|fined|salaries|bonuses|taxes|sell for|sold for)s?\b",
     re.IGNORECASE,
 )
-# Sums asked for by name, with the words news states each with: 'What is her salary?' is not
-# answered by 'a net worth of $17 million', nor 'What was the revenue?' by per-share earnings.
-_SUMS_AND_WORDS = {
-    "budget": "budget cost spend funding allocated",
-    "revenue": "revenue sales turnover",
-    "salary": "salary pay earn compensation wage income",
-    "fee": "fee charge cost",
-    "fine": "fine fined penalty",
-    "ransom": "ransom pay demand",
-}
 _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
@@ -284,7 +276,8 @@ _IN_TIME = re.compile(rf"(?:\s*|-)(?:{_TIME_UNITS}|games|matches)(?!\w)", re.IGN
 # An age as news writes one: 'Parise, 35,' (`_AGE`), 'a 42-year-old', 'aged 42', 'turned 42'.
 _AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|[,.)]", re.IGNORECASE)
 _AGE_BEFORE = re.compile(
-    r"\b(?:aged?|age of|turn(?:s|ed|ing)?|now|who is|is|was|at)\s+$|\($", re.IGNORECASE
+    r"\b(?:aged?|age of|turn(?:s|ed|ing)?|now|who is|is|was|at|am)\s+$|\b['’]m\s+$|\($",
+    re.IGNORECASE,
 )
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
@@ -305,6 +298,9 @@ _AHEAD = re.compile(
 )
 
 
+# A year a fact is dated to: 'in 2015', 'during 2019'.
+_DATED = re.compile(r"\b(?:in|during|since|for|of|by)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|how|what|which)\b", re.I)
 # A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
 _MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
@@ -358,9 +354,18 @@ class Need:
     @cached_property
     def named(self) -> frozenset[str]:
         """What a name is asked of, as stems: 'victim' of 'What is the name of the victim?',
-        'ship' of 'What is the name of the ship?'."""
+        'ship' of 'What is the name of the ship?', 'company' of 'Which company supplies the
+        battery?'."""
         thing = named_thing(self.question)
+        if thing is None and self.kind is AnswerType.other:
+            thing = named_kind(self.question)
         return content_stems(thing) if thing else frozenset()
+
+    @cached_property
+    def name_anywhere(self) -> bool:
+        """'Which company supplies it?' is answered by a name in a sentence that does not say
+        'company' ('LG Chem supplies it'); 'What is the name of the ship?' only beside 'ship'."""
+        return named_thing(self.question) is None
 
     @cached_property
     def measure(self) -> str | None:
@@ -393,7 +398,7 @@ class Need:
         if not self.money:
             return frozenset()
         named = (
-            words for sum_, words in _SUMS_AND_WORDS.items() if content_stems(sum_) <= self.stems
+            words for sum_, words in SUMS_AND_WORDS.items() if content_stems(sum_) <= self.stems
         )
         return content_stems(next(named, ""))
 
@@ -401,6 +406,11 @@ class Need:
     def settlement(self) -> bool:
         """'In which city...?' is not answered by a country."""
         return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        """The years the question dates what it asks to: '2019' of 'How many died in 2019?'."""
+        return frozenset(_DATED.findall(self.question))
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -727,7 +737,7 @@ _TITLE = re.compile(
 # Capitals that name a kind of thing, not a thing: 'Which TV series', 'the CEO of OpenAI'. They
 # stay relation words.
 _COMMON_ACRONYMS = frozenset(
-    ["TV", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "DNA", "PC", "ID", "IQ", "HQ", "VP"]
+    ["TV", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "DNA", "PC", "ID", "IQ", "HQ", "VP", "SUV"]
 )
 
 
@@ -844,6 +854,8 @@ def need(question: str, leaning_on: Need | None = None) -> Need:
     titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
     relation -= content_stems(" ".join([titles, *qualifiers, *_MEASURE.findall(question)]))
+    # A lone letter is part of a name ('Mach E', 'e-tron'), not a word of the relation.
+    relation = frozenset(stem for stem in relation if len(stem) > 1)
     if leaning_on:
         asked = tuple(dict.fromkeys(asked + leaning_on.names))
         relation = (relation | leaning_on.relation) - content_stems(" ".join(asked))
@@ -935,10 +947,12 @@ def _surname(name: str) -> str:
 
 
 # Numbers news writes beside a person or a place, which no 'how much' asks for unless it asks
-# an age: 'Jonathan P. Blair, 29, of 1909 Jolinda Drive', 'Ms. Burton, 32, said'. An age
-# follows a whole name or a title and a surname; 'The board, 12, voted' is a count.
+# an age: 'Jonathan P. Blair, 29, of 1909 Jolinda Drive', 'Ms. Burton, 32, said', 'the former
+# star, 42, was'. An age follows a whole name, a title and a surname, or a noun for a person;
+# 'The board, 12, voted' is a count.
 _AGE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’-]+|\b[A-Z][\w'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+)"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’-]+|\b[A-Z][\w'’-]+(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+"
+    rf"|\b(?:{ROLES}|star))"
     r",\s(\d{1,3})(?=,\s)"
 )
 _STREET_NUMBER = re.compile(
@@ -987,7 +1001,7 @@ def fact_strength(asked: Need, text: str) -> float:
     1 for a full one, less for a partial one (a year for 'what date'), 0 for none (nor in a
     sentence that says the very thing asked is not known: 'when he'll return is still a
     question mark' for 'When is he expected back?')."""
-    if _not_known(asked, text):
+    if _not_known(asked, text) or _of_another_year(asked, text):
         return 0.0
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
@@ -1120,27 +1134,39 @@ _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
-    VIPER,'; 'a surplus American ship' has none): a capitalised word that is no day, month,
-    nationality or country, nor an English word opening a sentence. Any such word counts,
-    so 'The Navy will hand over a surplus ship' passes too."""
-    asked_words = set(re.findall(r"[\w'’&.-]+", asked.question.lower()))
+    VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
+    place, and has a word that is no day, month, nationality or common acronym ('SUV'), nor
+    an English word opening a sentence. Any such name counts, so 'The Navy will hand over a
+    surplus ship' passes too; where a 'which' question's noun is not in the text, a name
+    anywhere in it does ('LG Chem supplies the batteries')."""
+    asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", asked.question.lower())}
     things = [
         match.start()
         for match in re.finditer(r"[\w'’-]+", text)
         if content_stems(match.group()) & asked.named
     ]
-    for match in _CAPITALISED_WORD.finditer(text):
-        word = POSSESSIVE.sub("", match.group())
+    if not things and not asked.name_anywhere:
+        return False
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = [POSSESSIVE.sub("", word) for word in run.group().split()]
+        if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
+            words = words[1:]
         if (
-            not any(abs(match.start() - at) <= _NAMED_REACH for at in things)
-            or word.lower() in asked_words
-            or _CALENDAR_NAME.match(word)
-            or _nationality(word)
-            or _folded(word) in place_names()
+            not words
+            or (things and not any(abs(run.start() - at) <= _NAMED_REACH for at in things))
+            or _folded(" ".join(words)) in place_names()
         ):
             continue
-        opens = _SENTENCE_OPENS.search(text, 0, match.start()) is not None
-        if not (opens and an_english_word(word)):
+        if any(
+            not (
+                len(word) < 2
+                or word.lower() in asked_words
+                or word in _COMMON_ACRONYMS
+                or _CALENDAR_NAME.match(word)
+                or _nationality(word)
+            )
+            for word in words
+        ):
             return True
     return False
 
@@ -1181,6 +1207,12 @@ def _in_measure(
 
 # How near a word asking what (when, how many...) a sentence says it does not know stands.
 _UNKNOWN_REACH = 40
+
+
+def _of_another_year(asked: Need, text: str) -> bool:
+    """'How many died in 2019?' is not answered by 'in 2015, there were 9 million deaths':
+    text that dates its fact to a year, never to the one asked."""
+    return bool(asked.years and _DATED.search(text)) and not asked.years & set(_YEAR.findall(text))
 
 
 def _not_known(asked: Need, text: str) -> bool:

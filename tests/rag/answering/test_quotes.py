@@ -228,6 +228,8 @@ def test_a_sentence_naming_a_thing_of_its_own_is_told_apart() -> None:
         ("What was the score of the game against Northwestern?", AnswerType.amount),
         ("What is the population of Texas?", AnswerType.amount),
         ("What was the film's budget?", AnswerType.amount),
+        ("What horsepower does the new engine produce?", AnswerType.amount),
+        ("What is the car's EPA-rated range?", AnswerType.amount),
     ],
 )
 def test_a_noun_after_which_asks_for_its_kind_of_answer(question: str, kind: AnswerType) -> None:
@@ -445,8 +447,12 @@ def test_an_age_or_a_street_number_is_no_amount_unless_an_age_is_asked() -> None
     assert fact_strength(asked, "They arrested Ann Burton, 32, of 1119 Eighth St. on Monday.") == 0
     assert fact_strength(asked, "The search yielded nearly 30 grams of methamphetamine.") == 1
     assert fact_strength(need("How old is Jonathan Blair?"), "Jonathan P. Blair, 29, of Hope.") == 1
-    # A count after a comma is a count: only a name's age is skipped.
+    # A count after a comma is a count: only the age of a named person, or of one a noun
+    # for a person names, is skipped.
     assert fact_strength(asked, "The board, 12, voted for the search.") == 1
+    score = need("What score did the judges give the final dance?")
+    assert fact_strength(score, "The former star, 42, was voted off on Monday.") == 0
+    assert fact_strength(need("How old is the reader?"), "I’m 74 and was tempted to go.") == 1
 
 
 def test_a_state_or_province_is_a_place_wherever_it_stands() -> None:
@@ -730,6 +736,26 @@ def test_a_sum_asked_by_name_is_answered_by_money_stated_as_that_sum() -> None:
     assert fact_strength(need("How much did the house cost?"), "Austria paid $900,000.") == 1
 
 
+def test_more_sums_asked_by_name_need_their_own_words() -> None:
+    severance = need("How much severance will laid-off WeWork employees receive?")
+    assert severance.money
+    valuation = "The company had its valuation slashed from $47 billion to $8 billion."
+    assert fact_strength(severance, valuation) == 0
+    assert fact_strength(severance, "Staff will get severance of $10,000 each.") == 1
+    bail = need("What was the suspect's bail?")
+    assert fact_strength(bail, "The suspect stole $2,000 from the store.") == 0
+    assert fact_strength(bail, "A judge set bail at $50,000.") == 1
+
+
+def test_a_fact_dated_to_another_year_than_asked_is_no_answer() -> None:
+    asked = need("How many people died from air pollution in Delhi in 2019?")
+    other_year = "In 2015, 9 million people died from air pollution around the world."
+    assert fact_strength(asked, other_year) == 0
+    assert fact_strength(asked, "In 2019, 12,000 people died from air pollution.") == 1
+    # Text that gives no year may speak of the year asked (the article's date often gives it).
+    assert fact_strength(asked, "Some 12,000 people died from air pollution.") == 1
+
+
 def test_what_is_spent_is_told_in_money_or_time() -> None:
     spend = need("How much did Audi spend developing the car?")
     assert fact_strength(spend, "The car should deliver around 215 miles on a charge.") == 0
@@ -747,6 +773,40 @@ def test_the_name_asked_of_a_thing_is_a_name_given_beside_it() -> None:
     assert fact_strength(ship, "The surplus ship, the USCGC Morgenthau, will sail in May.") == 1
     wife = need("What is the name of Van Der Beek's wife?")
     assert fact_strength(wife, "Van Der Beek and his wife, Kimberly, have five children.") == 1
+
+
+def test_which_company_or_mall_is_answered_by_a_name_of_one() -> None:
+    company = need("Which company supplies the battery for the Ford Mustang Mach E?")
+    # 'Mach E' and 'SUV' name nothing new; nor is a lone letter a word of the relation.
+    assert "e" not in company.relation
+    assert fact_strength(company, "Ford’s Mustang Mach E SUV will go 300 miles a charge.") == 0
+    assert fact_strength(company, "LG Chem supplies the Mach E’s cells.") == 1
+    mall = need("Which mall in Delhi's Saket area houses the oxygen bar?")
+    # Where the sentence says 'mall', the name stands beside it, not at its other end.
+    far = (
+        "News Nation tried to find out about this initiative and landed up on the webpage "
+        "of the mall located in Delhi’s Saket area that offers this unique service."
+    )
+    assert fact_strength(mall, far) == 0
+    assert fact_strength(mall, "The bar is at Select Citywalk, a mall in Saket.") == 1
+    # A place is no company's name: 'their New York price'.
+    banks = need("Which investment banks are underwriting Alibaba's share sale?")
+    assert (
+        fact_strength(banks, "Alibaba priced its shares at a discount to their New York price.")
+        == 0
+    )
+    # Asked for a person by 'which', the noun after it says nothing of the name's place.
+    assert need("Which team of analysts found the flaw?").named == frozenset()
+
+
+def test_the_name_asked_of_a_place_is_not_a_name_the_question_gives() -> None:
+    restaurant = need(
+        "What is the name of the restaurant where a waitress confronted the Dear Abby reader?"
+    )
+    assert restaurant.named == {"restaur"}
+    letter = "DEAR ABBY: My husband and I were leaving a restaurant we’ve patronized for 15 years."
+    assert fact_strength(restaurant, letter) == 0
+    assert fact_strength(restaurant, "We were leaving Mario’s, a restaurant in town.") == 1
 
 
 def test_another_model_of_the_thing_asked_does_not_name_it() -> None:
