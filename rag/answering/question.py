@@ -282,8 +282,6 @@ _AMOUNT_NOUNS = frozenset(
         "size",
         "total",
         "horsepower",
-        "range",
-        "capacity",
         "length",
         "width",
         "depth",
@@ -296,7 +294,8 @@ _AMOUNT_NOUNS = frozenset(
 )
 # Sums of money asked for by name ('What was the film's budget?'), with the words news states
 # each with: 'What is her salary?' is not answered by 'a net worth of $17 million', nor 'What
-# was the revenue?' by per-share earnings, nor 'How much severance...?' by a valuation.
+# was the revenue?' by per-share earnings, nor 'How much severance...?' by a valuation. Not
+# rents, taxes or debts, which rise and fall in percent too.
 SUMS_AND_WORDS = {
     "budget": "budget cost spend funding allocated",
     "revenue": "revenue sales turnover",
@@ -307,17 +306,12 @@ SUMS_AND_WORDS = {
     "severance": "severance",
     "bonus": "bonus",
     "bail": "bail bond",
-    "settlement": "settlement settle",
-    "damages": "damages award",
+    "settlement": "settlement settle pay",
+    "damages": "damages award pay",
     "pension": "pension",
     "tuition": "tuition",
-    "rent": "rent",
     "profit": "profit earnings income",
-    "debt": "debt owe borrow",
-    "deficit": "deficit shortfall",
     "dividend": "dividend",
-    "tax": "tax",
-    "tariff": "tariff duty levy",
     "donation": "donation donate gift give",
     "grant": "grant award",
     "loan": "loan lend borrow",

@@ -105,7 +105,7 @@ _BARE_SUM_STRENGTH = 0.5
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
     r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|valued"
-    rf"|{'|'.join(sorted(SUMS_AND_WORDS))}|fined|salaries|bonuses|taxes|sell for|sold for)s?\b",
+    rf"|{'|'.join(sorted(SUMS_AND_WORDS))}|fined|salaries|bonuses|sell for|sold for)s?\b",
     re.IGNORECASE,
 )
 _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
@@ -275,6 +275,13 @@ _DURATION_VERB = re.compile(
 _IN_TIME = re.compile(rf"(?:\s*|-)(?:{_TIME_UNITS}|games|matches)(?!\w)", re.IGNORECASE)
 # An age as news writes one: 'Parise, 35,' (`_AGE`), 'a 42-year-old', 'aged 42', 'turned 42'.
 _AGE_AFTER = re.compile(r"-years?-old\b|\s+years?\s+old\b|[,.)]", re.IGNORECASE)
+# A number with a unit or a magnitude after it is no age, whatever stands before it.
+_NOT_AN_AGE = re.compile(
+    r"\s*(?:%|(?:percent|per cent|feet|foot|ft|inch|inches|pounds|lbs|kg|kilos|miles|km"
+    r"|kilometers|kilometres|meters|metres|degrees|points|times|million|billion|thousand"
+    r"|hundred|dollars|cents)\b)",
+    re.IGNORECASE,
+)
 _AGE_BEFORE = re.compile(
     r"\b(?:aged?|age of|turn(?:s|ed|ing)?|now|who is|is|was|at|am)\s+$|\b['’]m\s+$|\($",
     re.IGNORECASE,
@@ -298,9 +305,6 @@ _AHEAD = re.compile(
 )
 
 
-# A year a fact is dated to: 'in 2015', 'during 2019'.
-_DATED = re.compile(r"\b(?:in|during|since|for|of|by)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _QUESTION_WORD = re.compile(r"\b(?:when|where|who|whom|whose|why|how|what|which)\b", re.I)
 # A model told by a figure and its unit before its name: '16-inch MacBook Pro', '5-door Golf'.
 _MODEL = re.compile(r"\b(\d+(?:\.\d+)?)-([a-z]+)\s+([A-Z][\w'’-]*)")
@@ -406,11 +410,6 @@ class Need:
     def settlement(self) -> bool:
         """'In which city...?' is not answered by a country."""
         return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
-
-    @cached_property
-    def years(self) -> frozenset[str]:
-        """The years the question dates what it asks to: '2019' of 'How many died in 2019?'."""
-        return frozenset(_DATED.findall(self.question))
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -1001,7 +1000,7 @@ def fact_strength(asked: Need, text: str) -> float:
     1 for a full one, less for a partial one (a year for 'what date'), 0 for none (nor in a
     sentence that says the very thing asked is not known: 'when he'll return is still a
     question mark' for 'When is he expected back?')."""
-    if _not_known(asked, text) or _of_another_year(asked, text):
+    if _not_known(asked, text):
         return 0.0
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
@@ -1129,16 +1128,18 @@ def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
     return asked.named <= content_stems(around)
 
 
+# What is often known by a place's name: 'Minnesota beat Texas', 'France won'.
+_PLACE_NAMED = content_stems("team club side")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 
 
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
     VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
-    place, and has a word that is no day, month, nationality or common acronym ('SUV'), nor
-    an English word opening a sentence. Any such name counts, so 'The Navy will hand over a
-    surplus ship' passes too; where a 'which' question's noun is not in the text, a name
-    anywhere in it does ('LG Chem supplies the batteries')."""
+    country or region, and has a word that is no day, month, nationality or common acronym
+    ('SUV'), nor an English word opening a sentence. Any such name counts, so 'The Navy will
+    hand over a surplus ship' passes too; where a 'which' question's noun is not in the text,
+    a name anywhere in it does ('LG Chem supplies the batteries')."""
     asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", asked.question.lower())}
     things = [
         match.start()
@@ -1154,7 +1155,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         if (
             not words
             or (things and not any(abs(run.start() - at) <= _NAMED_REACH for at in things))
-            or _folded(" ".join(words)) in place_names()
+            or (_folded(" ".join(words)) in place_names() and not asked.named & _PLACE_NAMED)
         ):
             continue
         if any(
@@ -1190,6 +1191,8 @@ def _in_measure(
 ) -> bool:
     """An amount told in the measure asked: in its units, or as an age for 'how old'."""
     if measure == "old":
+        if not number.group().isdigit() or _NOT_AN_AGE.match(text, number.end()):
+            return False  # "'I'm 100 percent behind him'", 'is 6 feet tall'
         before = text[max(0, number.start() - len("who is ")) : number.start()]
         after = _AGE_AFTER.match(text, number.end())
         # Punctuation after it makes an age only in an aside: 'The man, 42, was held.'
@@ -1207,12 +1210,6 @@ def _in_measure(
 
 # How near a word asking what (when, how many...) a sentence says it does not know stands.
 _UNKNOWN_REACH = 40
-
-
-def _of_another_year(asked: Need, text: str) -> bool:
-    """'How many died in 2019?' is not answered by 'in 2015, there were 9 million deaths':
-    text that dates its fact to a year, never to the one asked."""
-    return bool(asked.years and _DATED.search(text)) and not asked.years & set(_YEAR.findall(text))
 
 
 def _not_known(asked: Need, text: str) -> bool:
