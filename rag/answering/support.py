@@ -1128,6 +1128,22 @@ def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
     return asked.named <= content_stems(around)
 
 
+# A saying verb right after a name, or right before it: '..., Sheriff John Smith said',
+# 'Reuters reported', 'according to Bloomberg'.
+_SAID_AFTER = re.compile(rf",?\s+(?:{SAYING_VERBS}|reported|reports)\b")
+_SAID_BEFORE = re.compile(rf"\b(?:{SAYING_VERBS}|according to)\s+$", re.IGNORECASE)
+
+
+def _a_speaker(text: str, run: re.Match[str], words: list[str]) -> bool:
+    """A person by their title, or whoever says something: not the name of a thing."""
+    return (
+        words[0].lower() in TITLES
+        or bool(_TITLE.match(words[0]))
+        or bool(_SAID_AFTER.match(text, run.end()))
+        or bool(_SAID_BEFORE.search(text, max(0, run.start() - _NAMED_REACH), run.start()))
+    )
+
+
 # What is often known by a place's name: 'Minnesota beat Texas', 'France won'.
 _PLACE_NAMED = content_stems("team club side")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
@@ -1154,6 +1170,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
             words = words[1:]
         if (
             not words
+            or _a_speaker(text, run, words)
             or (things and not any(abs(run.start() - at) <= _NAMED_REACH for at in things))
             or (_folded(" ".join(words)) in place_names() and not asked.named & _PLACE_NAMED)
         ):

@@ -795,6 +795,17 @@ def test_which_company_or_mall_is_answered_by_a_name_of_one() -> None:
         fact_strength(banks, "Alibaba priced its shares at a discount to their New York price.")
         == 0
     )
+    # A speaker or a source is no name of the thing asked.
+    mall = need("Which mall did the police evacuate?")
+    for said in (
+        "Police evacuated the mall on Friday, Sheriff John Smith said.",
+        "The mall was evacuated, Reuters reported.",
+        "According to Bloomberg, the mall closed.",
+    ):
+        assert fact_strength(mall, said) == 0, said
+    assert fact_strength(mall, "Police evacuated the Westfield mall, police said.") == 1
+    # 'What label...?' asks for a word as often as for a record company.
+    assert need("What label did Larry Page pin on Musk?").named == frozenset()
     # A team is often known by its place's name.
     assert fact_strength(need("Which team won the game?"), "Minnesota beat Texas 4-1.") == 1
     # Asked for a person by 'which', the noun after it says nothing of the name's place.
