@@ -394,7 +394,6 @@ _NAMED_KINDS = frozenset(
         "company",
         "firm",
         "corporation",
-        "business",
         "bank",
         "airline",
         "carrier",

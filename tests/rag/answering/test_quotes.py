@@ -806,6 +806,7 @@ def test_which_company_or_mall_is_answered_by_a_name_of_one() -> None:
     assert fact_strength(mall, "Police evacuated the Westfield mall, police said.") == 1
     # 'What label...?' asks for a word as often as for a record company.
     assert need("What label did Larry Page pin on Musk?").named == frozenset()
+    assert need("What line of business was Sondland in?").named == frozenset()
     # A team is often known by its place's name.
     assert fact_strength(need("Which team won the game?"), "Minnesota beat Texas 4-1.") == 1
     # Asked for a person by 'which', the noun after it says nothing of the name's place.
