@@ -1170,10 +1170,11 @@ _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
     VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
-    country or region, and has a word that is no day, month, nationality or common acronym
-    ('SUV'), nor an English word opening a sentence. Any such name counts, so 'The Navy will
-    hand over a surplus ship' passes too; where a 'which' question's noun is not in the text,
-    a name anywhere in it does ('LG Chem supplies the batteries')."""
+    country or region (but a team's), nor a speaker, and has a word that is no day, month,
+    nationality or common acronym ('SUV'), nor an English word opening a sentence. Any such
+    name counts, so 'The Navy will hand over a surplus ship' passes too; where a 'which'
+    question's noun is not in the text, a name anywhere in it does ('LG Chem supplies the
+    batteries')."""
     asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", asked.question.lower())}
     things = [
         match.start()
