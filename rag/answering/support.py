@@ -1144,24 +1144,6 @@ def _a_speaker(text: str, run: re.Match[str], words: list[str]) -> bool:
     )
 
 
-# Words that take 's at a sentence's opening without being names ("Let's", "Today's"; pronouns,
-# "It's", are no content words).
-_NOT_OWNERS = frozenset(
-    [
-        "let",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "everyone",
-        "everybody",
-        "someone",
-        "somebody",
-        "nobody",
-        "one",
-    ]
-)
-
-
 # What is often known by a place's name: 'Minnesota beat Texas', 'France won'.
 _PLACE_NAMED = content_stems("team club side")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
@@ -1184,16 +1166,8 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     if not things and not asked.name_anywhere:
         return False
     for run in _CAPITALISED_RUN.finditer(text):
-        written = run.group().split()
-        words = [POSSESSIVE.sub("", word) for word in written]
-        # An English word opening a sentence is no name, unless it owns something: "Apple's
-        # shares fell" (a common noun there would take 'the').
-        owns = (
-            POSSESSIVE.search(written[0]) is not None
-            and bool(content_stems(words[0]))
-            and words[0].lower() not in _NOT_OWNERS
-        )
-        if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]) and not owns:
+        words = [POSSESSIVE.sub("", word) for word in run.group().split()]
+        if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
             words = words[1:]
         if (
             not words
