@@ -1128,19 +1128,25 @@ def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
     return asked.named <= content_stems(around)
 
 
-# A saying verb right after a name, or right before it: '..., Sheriff John Smith said',
-# 'Reuters reported', 'according to Bloomberg'.
-_SAID_AFTER = re.compile(rf",?\s+(?:{SAYING_VERBS}|reported|reports)\b")
-_SAID_BEFORE = re.compile(rf"\b(?:{SAYING_VERBS}|according to)\s+$", re.IGNORECASE)
+# Whoever a clause is attributed to, the verb ending the clause ('..., Sheriff John Smith
+# said.', 'Reuters reported.') or opening it after a break ('..., said John Smith'), or after
+# a title ('Pentagon spokesman John Kirby'): no name of a thing. 'Boeing said it would cut
+# jobs' and 'a company called Acme' still name one.
+_ATTRIBUTION = r"(?:said|says|told|reported|reports|added|wrote)"
+_SAID_AFTER = re.compile(rf",?\s+{_ATTRIBUTION}\s*(?:[.,;\"”]|$)")
+_SAID_BEFORE = re.compile(rf"[,;\"”]\s*{_ATTRIBUTION}\s+$")
+_TITLE_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(TITLES))})\s+$", re.IGNORECASE)
 
 
 def _a_speaker(text: str, run: re.Match[str], words: list[str]) -> bool:
-    """A person by their title, or whoever says something: not the name of a thing."""
+    """A person by their title, or whoever a clause is attributed to."""
+    before = text[max(0, run.start() - _NAMED_REACH) : run.start()]
     return (
         words[0].lower() in TITLES
         or bool(_TITLE.match(words[0]))
         or bool(_SAID_AFTER.match(text, run.end()))
-        or bool(_SAID_BEFORE.search(text, max(0, run.start() - _NAMED_REACH), run.start()))
+        or bool(_SAID_BEFORE.search(before))
+        or bool(_TITLE_BEFORE.search(before))
     )
 
 

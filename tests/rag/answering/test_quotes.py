@@ -795,15 +795,21 @@ def test_which_company_or_mall_is_answered_by_a_name_of_one() -> None:
         fact_strength(banks, "Alibaba priced its shares at a discount to their New York price.")
         == 0
     )
-    # A speaker or a source is no name of the thing asked.
+    # Whoever a clause is attributed to is no name of the thing asked.
     mall = need("Which mall did the police evacuate?")
     for said in (
         "Police evacuated the mall on Friday, Sheriff John Smith said.",
         "The mall was evacuated, Reuters reported.",
-        "According to Bloomberg, the mall closed.",
+        "Police evacuated the mall, said John Smith, a witness.",
+        "Police evacuated the mall, spokesman John Smith told reporters.",
     ):
         assert fact_strength(mall, said) == 0, said
     assert fact_strength(mall, "Police evacuated the Westfield mall, police said.") == 1
+    # The one that speaks may be the thing asked, or be called by its name.
+    cut = need("Which company said it would cut jobs?")
+    assert fact_strength(cut, "Boeing said it would cut 10% of its jobs.") == 1
+    assert fact_strength(need("Which company makes the drug?"), "A firm called Acme makes it.") == 1
+    assert fact_strength(need("Which news agency reported the deal?"), "Reuters reported it.") == 1
     # 'What label...?' asks for a word as often as for a record company.
     assert need("What label did Larry Page pin on Musk?").named == frozenset()
     assert need("What line of business was Sondland in?").named == frozenset()
