@@ -1047,7 +1047,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 _surname(found) in asked_words
                 or _nationality_not_a_name(text, match)
                 or _no_one(match.group())
-                or not _in_role(asked, text, match)
+                or not _beside_named(asked, text, match)
             ):
                 continue
             if asked.settlement and _country(text, match.start()):
@@ -1117,9 +1117,9 @@ def _counts_another(text: str, match: re.Match[str]) -> bool:
 _NAMED_REACH = 60
 
 
-def _in_role(asked: Need, text: str, name: re.Match[str]) -> bool:
-    """The name asked of a role is given beside the role: 'What is the name of the victim?'
-    is not answered by 'Police Chief Ed Alvarez told reporters at a news conference that
+def _beside_named(asked: Need, text: str, name: re.Match[str]) -> bool:
+    """The name is given beside what it is asked of: 'What is the name of the victim?' is
+    not answered by 'Police Chief Ed Alvarez told reporters at a news conference that
     officials received calls about a fight, and that the man found bleeding was the victim',
     where the role is far from the only name."""
     if not asked.named:
@@ -1164,12 +1164,8 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     question's noun is not in the text, a name anywhere in it does ('LG Chem supplies the
     batteries')."""
     asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", asked.question.lower())}
-    things = [
-        match.start()
-        for match in re.finditer(r"[\w'’-]+", text)
-        if content_stems(match.group()) & asked.named
-    ]
-    if not things and not asked.name_anywhere:
+    says_it = asked.named <= content_stems(text)
+    if not says_it and not asked.name_anywhere:
         return False
     for run in _CAPITALISED_RUN.finditer(text):
         words = [POSSESSIVE.sub("", word) for word in run.group().split()]
@@ -1178,7 +1174,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         if (
             not words
             or _a_speaker(text, run, words)
-            or (things and not any(abs(run.start() - at) <= _NAMED_REACH for at in things))
+            or (says_it and not _beside_named(asked, text, run))
             or (_folded(" ".join(words)) in place_names() and not asked.named & _PLACE_NAMED)
         ):
             continue
