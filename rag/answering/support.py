@@ -248,6 +248,7 @@ _GENERIC = content_stems(
 # what the answer must speak of: 'X, 42, was voted off' answers it.
 _MEASURE = re.compile(rf"(?<=\bhow )(?:{'|'.join(HOW_MEASURES)})\b", re.IGNORECASE)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
+_COUNTRY_ASKED = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation)\b", re.IGNORECASE)
 # The units an amount of each measure is told in: 'How long did the testimony last?' is not
 # answered by 'three amigos', nor 'How old was the suspect?' by '911 calls'.
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries"
@@ -410,6 +411,11 @@ class Need:
     def settlement(self) -> bool:
         """'In which city...?' is not answered by a country."""
         return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
+
+    @cached_property
+    def country(self) -> bool:
+        """'In which country...?' is answered by a country, not by 'to Evidence'."""
+        return self.kind is AnswerType.place and bool(_COUNTRY_ASKED.search(self.question))
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -635,7 +641,7 @@ _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _OPENING_WORDS = OPENERS | {"from", "but", "and", "so", "yet", "or"}
 
 
-def _named_place(question: str, text: str) -> float:
+def _named_place(question: str, text: str, places: frozenset[str] | None = None) -> float:
     """1 if text names a country, a region, a state or a province the question does not,
     wherever it stands: 'the former Massachusetts governor' says which state he governed,
     'Florida Gov. Ron DeSantis' and 'Texas Attorney General Ken Paxton' which state they serve.
@@ -650,7 +656,7 @@ def _named_place(question: str, text: str) -> float:
         if (
             name
             and not name.isupper()
-            and _folded(name) in place_names()
+            and _folded(name) in (places or place_names())
             and not re.search(rf"\b{re.escape(name.lower())}\b", question)
         ):
             return 1.0
@@ -913,12 +919,15 @@ _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 
 def names_others(asked: Need, text: str) -> bool:
     """Text names something the question does not: a capitalised word English has no other use
-    for ('Lisbon', not 'Look' or 'Monday')."""
+    for ('Lisbon', not 'Look' or 'Monday'), other than a state or country that answers where
+    ('in a California federal court')."""
     asked_words = set(re.findall(r"[\w'’-]+", asked.question.lower()))
+    answers = place_names() if asked.kind is AnswerType.place else frozenset()
     return any(
         not an_english_word(word)
         and not _CALENDAR_NAME.match(word)
         and POSSESSIVE.sub("", word).lower() not in asked_words
+        and _folded(word) not in answers
         for word in _CAPITALISED_WORD.findall(text)
     )
 
@@ -1002,6 +1011,8 @@ def fact_strength(asked: Need, text: str) -> float:
     question mark' for 'When is he expected back?')."""
     if _not_known(asked, text):
         return 0.0
+    if asked.country:
+        return _named_place(asked.question.lower(), text, _country_names())
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
         return 1.0 if not asked.named or _new_name_beside(asked, text) else 0.0
@@ -1029,7 +1040,7 @@ def fact_strength(asked: Need, text: str) -> float:
     for pattern, strength in kinds:
         for match in pattern.finditer(text):
             found = match.group().lower()
-            if found in question or any(s <= match.start() < e for s, e in not_asked):
+            if _given(found, question) or any(s <= match.start() < e for s, e in not_asked):
                 continue
             if asked.counted and _counts_another(text, match):
                 continue
@@ -1057,6 +1068,12 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.kind is AnswerType.place and not best:
         return _named_place(question, text) * (_OTHER_PLACE if asked.settlement else 1.0)
     return best
+
+
+def _given(found: str, question: str) -> bool:
+    """The question already says it: 'in louisiana' of 'In which Louisiana city...?'."""
+    opening = _PLACE_OPENING.match(found)
+    return found[opening.end() if opening else 0 :] in question
 
 
 # The nouns a number counts, past its magnitude: 'Syrian' and 'refugees' of '1.4 million

@@ -442,6 +442,35 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
 
 
+def test_a_place_the_question_names_does_not_answer_where() -> None:
+    asked = need("In which Louisiana city did Trump hold the rally?")
+    assert fact_strength(asked, "Trump said at a rally in Louisiana last week.") == 0
+    assert fact_strength(asked, "Trump held the rally in Monroe, Louisiana.") == 1
+    # Nor the team a game was lost to.
+    game = need("In which city was the game between the Chargers and the Chiefs played?")
+    assert fact_strength(game, "The Chargers lost to the Chiefs on Monday.") == 0
+
+
+def test_which_country_is_answered_by_a_country() -> None:
+    asked = need("In which country does the charity's program operate?")
+    assert fact_strength(asked, "It gave a grant to Evidence Action last year.") == 0
+    assert fact_strength(asked, "Its program runs in rural Bangladesh.") == 1
+    assert fact_strength(asked, "The program began in the United Kingdom.") == 1
+    # A state or a city does not say which country.
+    assert fact_strength(asked, "The program runs in Ohio and in Lyon.") == 0
+    # The country the question names is no answer.
+    named = need("In which country besides Kenya does the program run?")
+    assert fact_strength(named, "The program runs in Kenya.") == 0
+
+
+def test_a_state_that_answers_where_names_nothing_else() -> None:
+    where = need("In which state was the hearing on Musk's request scheduled?")
+    assert not names_others(where, "A hearing is set in a California federal court.")
+    assert names_others(where, "A hearing is set in a Lisbon court.")
+    # Asked for anything else, the state is another thing named.
+    assert names_others(need("When was the hearing?"), "It is set in a California court.")
+
+
 def test_an_age_or_a_street_number_is_no_amount_unless_an_age_is_asked() -> None:
     asked = need("How much methamphetamine did the police find?")
     assert fact_strength(asked, "Police stopped Jonathan P. Blair, 29, of 1909 Jolinda Drive.") == 0
