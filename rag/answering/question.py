@@ -455,7 +455,12 @@ def answer_type(question: str) -> AnswerType:
 
 def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     if kind is AnswerType.amount:
-        return _asks_for(question, _AMOUNT_NOUNS, gap=0) is not None
+        # A noun may qualify it ('What target number...?'), but not 'figure', which may be a
+        # person ('Which Labour figure...?').
+        return bool(
+            _asks_for(question, _AMOUNT_NOUNS, gap=0)
+            or _asks_for(question, _AMOUNT_NOUNS - {"figure"}, gap=1)
+        )
     if kind is AnswerType.person and noun_lemma(named_thing(question) or "") in PERSON_NOUNS:
         return True  # 'What is the name of the stabbing victim?', not '...of the ship?'
     return kind in _KIND_NOUNS and _asks_for(question, _KIND_NOUNS[kind]) is not None

@@ -1081,6 +1081,9 @@ def _given(found: str, question: str) -> bool:
 _COUNTED_NOUNS = re.compile(
     r"(?:\s+(?:million|billion|thousand|hundred))?\s+(?:([a-zA-Z][\w-]*)\s+)?([a-z][\w-]*)"
 )
+_SHARE = re.compile(
+    r"(?:-[a-z]+)?\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE
+)
 # Nouns that are plural as they stand.
 _PLURALS = frozenset(["people", "police", "staff", "personnel"])
 # A capitalised noun or name right before a number names what it numbers: 'Destiny 2',
@@ -1122,11 +1125,13 @@ def counted_nouns(text: str) -> frozenset[str]:
 def _counts_another(text: str, match: re.Match[str]) -> bool:
     """Where no count of the thing asked is found, a number that counts another noun ('1.4
     million Syrian refugees' for troops) or numbers a name ('Destiny 2') answers nothing;
-    one that stands alone ('estimated at around 40,000.', 'only once') may."""
+    one that stands alone ('estimated at around 40,000.', 'only once') may, but not a share
+    ('Fifty-one percent say' counts no one)."""
     before = _WORD_BEFORE_NUMBER.search(text[max(0, match.start() - _NAME_REACH) : match.start()])
     if before and _names_a_number(before.group(1)):
         return True
-    return bool(_nouns_counted(text, match))
+    share = _SHARE.search(match.group()) or _SHARE.match(text, match.end())
+    return bool(share or _nouns_counted(text, match))
 
 
 # How far from what a name is asked of the name may be written: 'The victim, John Smith,',

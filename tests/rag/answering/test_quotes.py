@@ -442,6 +442,30 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
 
 
+def test_a_share_counts_no_one() -> None:
+    asked = need("How many people did the poll survey?")
+    for text in ("Fifty-one percent say it was wrong.", "Some 44 per cent say it was wrong."):
+        assert fact_strength(asked, text) == 0, text
+    assert fact_strength(asked, "The poll reached 1,003 people.") == 1
+    # Asked for a share, a share answers.
+    assert fact_strength(need("What share of voters backed it?"), "Fifty-one percent did.") > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What target number did he calculate he needed to retire?", AnswerType.amount),
+        ("What interest rate does the bank charge?", AnswerType.amount),
+        # 'Figure' may be a person.
+        ("Which Labour figure was shown in the video?", AnswerType.other),
+    ],
+)
+def test_an_amount_noun_may_follow_a_noun_that_qualifies_it(
+    question: str, kind: AnswerType
+) -> None:
+    assert answer_type(question) is kind
+
+
 def test_a_place_the_question_names_does_not_answer_where() -> None:
     asked = need("In which Louisiana city did Trump hold the rally?")
     assert fact_strength(asked, "Trump said at a rally in Louisiana last week.") == 0
