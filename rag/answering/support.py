@@ -1177,6 +1177,10 @@ _PLACE_NAMED = content_stems("team club side")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 
 
+# The end of a compound adjective made of a name: 'York-listed', 'Paris-based'.
+_COMPOUND_END = re.compile(r"-[a-z]+$")
+
+
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
     VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
@@ -1193,11 +1197,13 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         words = [POSSESSIVE.sub("", word) for word in run.group().split()]
         if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
             words = words[1:]
+        # 'Alibaba’s New York-listed shares' names a place beside the question's own name.
+        new = [_COMPOUND_END.sub("", word) for word in words if word.lower() not in asked_words]
         if (
             not words
             or _a_speaker(text, run, words)
             or (says_it and not _beside_named(asked, text, run))
-            or (_folded(" ".join(words)) in place_names() and not asked.named & _PLACE_NAMED)
+            or (_folded(" ".join(new)) in place_names() and not asked.named & _PLACE_NAMED)
         ):
             continue
         if any(

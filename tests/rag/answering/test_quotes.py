@@ -848,6 +848,10 @@ def test_which_company_or_mall_is_answered_by_a_name_of_one() -> None:
         fact_strength(banks, "Alibaba priced its shares at a discount to their New York price.")
         == 0
     )
+    # Nor beside the question's own name, nor as a compound: 'New York-listed shares'.
+    listed = "One of Alibaba’s New York-listed shares is worth eight of its Hong Kong shares."
+    assert fact_strength(banks, listed) == 0
+    assert fact_strength(banks, "Alibaba hired Credit Suisse-led banks for the sale.") == 1
     # Whoever a clause is attributed to is no name of the thing asked.
     mall = need("Which mall did the police evacuate?")
     for said in (
