@@ -624,16 +624,17 @@ _REGION_TYPES = frozenset(
 
 @cache
 def place_names() -> frozenset[str]:
-    """Countries, regions and the states and provinces of ISO 3166-2, by the names it gives
-    them (often the local ones: 'Bayern', not 'Bavaria'), not those named by an English word
-    ('Central', 'Salé'). Read as the service starts (some 50 ms), not on a question."""
+    """Countries, regions, city-states and the states and provinces of ISO 3166-2, by the
+    names it gives them (often the local ones: 'Bayern', not 'Bavaria'), not those named by an
+    English word ('Central', 'Salé'). Read as the service starts (some 50 ms), not on a
+    question."""
     folded = (
         _folded(subdivision.name)
         for subdivision in pycountry.subdivisions
         if subdivision.type in _REGION_TYPES
     )
     subdivisions = {name for name in folded if " " in name or not an_english_word(name)}
-    return frozenset(subdivisions | _countries_and_regions())
+    return frozenset(subdivisions | _countries_and_regions() | _city_states())
 
 
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
@@ -1197,7 +1198,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         words = [POSSESSIVE.sub("", word) for word in run.group().split()]
         if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
             words = words[1:]
-        # 'Alibaba’s New York-listed shares' names a place beside the question's own name.
+        # 'Alibaba's New York-listed shares' names a place beside the question's own name.
         new = [_COMPOUND_END.sub("", word) for word in words if word.lower() not in asked_words]
         if (
             not words
