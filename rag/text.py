@@ -87,10 +87,51 @@ _NAMED_EXCLAMATION = re.compile(r"\b(?:by|on|to|told|from|with|at|of|for|in)\s+[
 _NAME_REACH = 24  # characters before a '!' that `_NAMED_EXCLAMATION` can match
 
 
+# Abbreviations news writes before a name or a number that Punkt's English model does not
+# know, so that 'beat incumbent Gov. Matt Bevin' is one sentence. Not those that often end
+# one ('no.', 'etc.').
+_ABBREVIATIONS = frozenset(
+    [
+        "gov",
+        "capt",
+        "sgt",
+        "cpl",
+        "pvt",
+        "cmdr",
+        "supt",
+        "det",
+        "insp",
+        "atty",
+        "pres",
+        "amb",
+        "rev",
+        "msgr",
+        "hon",
+        "esq",
+        "dept",
+        "univ",
+        "assn",
+        "blvd",
+        "rd",
+        "mt",
+        "approx",
+        "e.g",
+        "i.e",
+        "fig",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+    ]
+)
+
+
 @cache
 def _punkt() -> PunktTokenizer:
     globals_helper.stopwords  # noqa: B018 -- points nltk at the data llama-index ships
-    return PunktTokenizer("english")
+    tokenizer = PunktTokenizer("english")
+    tokenizer._params.abbrev_types.update(_ABBREVIATIONS)  # Punkt has no public setter
+    return tokenizer
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -17,6 +17,8 @@ _KEY_TERM = re.compile(
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # 'How many of the Democrats on stage...?' counts Democrats, 'How many of the company's 500
 # workers...?' workers.
+# What a multiple is of: 'How many times more...?', '...as large?', '...faster?'.
+_COMPARED = re.compile(r"more|less|as|\w+er$", re.IGNORECASE)
 _HOW_MANY = re.compile(
     r"\bhow many (?:of (?:(?:the|its|their|his|her|these|those) )?(?:[\w.-]+['’]s )?"
     r"(?:\d[\d,.]* )?)?"
@@ -574,6 +576,8 @@ def counted(question: str) -> str | None:
     if not match:
         return None
     phrase = match.group(1).split()
+    if phrase[:1] == ["times"] and len(phrase) > 1 and _COMPARED.match(phrase[1]):
+        return None  # 'How many times more cost-effective...?' asks a multiple: '~9x'
     end = next(
         (
             i

@@ -105,13 +105,15 @@ _BARE_SUM_STRENGTH = 0.5
 # not say what a run cost. ('Spend' and 'raise' also ask for years and limits.)
 _MONEY_WORDS = re.compile(
     r"\b(?:cost|costs|costing|pay|paid|pays|invest|invested|worth|prices?|priced|valued"
-    rf"|{'|'.join(sorted(SUMS_AND_WORDS))}|fined|salaries|bonuses|sell for|sold for)s?\b",
+    rf"|{'|'.join(sorted(SUMS_AND_WORDS))}|fined|salaries|bonuses|sell for|sold for)s?\b"
+    r"(?!-)",  # 'cost-effective' asks no sum
     re.IGNORECASE,
 )
 _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
-    r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often)\b",
+    r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often"
+    r"|how many times (?:more|less|as|\w+er))\b",
     re.IGNORECASE,
 )
 # Capitalised words in a row: a person's name, unless they name a place, an event or a body
@@ -147,7 +149,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
                 r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
                 r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars"
                 r"|euros|pounds|won|yen)\b"
-                r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)\d+(?:\.\d+)?\b",
+                r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)\d+(?:\.\d+)?\b"
+                r"|\b\d+(?:\.\d+)?(?:[x×]|-fold)(?!\w)",  # a multiple: '~9x as cost-effective'
                 re.IGNORECASE,
             ),
             1.0,

@@ -275,6 +275,27 @@ def test_a_name_ending_in_an_exclamation_mark_ends_no_sentence() -> None:
     ]
 
 
+def test_a_title_abbreviated_before_a_name_ends_no_sentence() -> None:
+    text = (
+        "Democrats beat incumbent Gov. Matt Bevin. Lt. Gov. Dan Patrick agreed. Sgt. Ann Lee ran."
+    )
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "Democrats beat incumbent Gov. Matt Bevin.",
+        "Lt. Gov. Dan Patrick agreed.",
+        "Sgt. Ann Lee ran.",
+    ]
+
+
+def test_how_many_times_more_asks_a_multiple() -> None:
+    asked = need("How many times more cost-effective than cash transfers is the grant?")
+    assert not asked.money and asked.counted is None
+    assert fact_strength(asked, "The grant is about ~9x as cost-effective as cash.") == 1
+    assert fact_strength(asked, "It is 10-fold as cost-effective.") > 0
+    # How often is still a count of times.
+    deported = need("How many times has Singh been deported?")
+    assert fact_strength(deported, "This was the fourth time I have been deported.") == 1
+
+
 def test_a_pronoun_after_an_opening_phrase_needs_the_sentence_before() -> None:
     assert leans_back("In November last year, he mocked Musk on X.")
     assert not leans_back("Musk said he would build it.")
