@@ -39,9 +39,11 @@ from rag.answering.question import (
 from rag.text import (
     CALENDAR,
     MONTHS,
+    PERSON_NOUNS,
     SAYING_VERBS,
     WEEKDAYS,
     a_noun,
+    a_verb,
     an_english_word,
     content_stems,
     noun_lemma,
@@ -291,6 +293,18 @@ _AGE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
+# A year, as a number or from the story's own: 'in 2011', 'last year', 'two years ago'.
+_YEARS = [
+    (re.compile(r"\b(?:1[89]|20)\d{2}s?\b"), 1.0),
+    (
+        re.compile(
+            rf"\b(?:last|next|this) year\b|\b(?:\d+|an?|{_UNITS}|ten|several|few) years? ago\b",
+            re.IGNORECASE,
+        ),
+        0.4,
+    ),
+]
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
 # what a sentence about what is to come says: a past event's day ('Police arrested six people
 # Monday') does not say when they will appear in court.
@@ -851,6 +865,22 @@ def _qualifies(name: str, question: str) -> bool:
     return a_noun(around.group(2))
 
 
+def _described_as(question: str, name: str) -> str:
+    """The words right before a name that say who or what it is ('drug-trade scholar' of
+    'Where did drug-trade scholar Bruce Bagley earn his doctorate?'): they pick the name out,
+    they are not what is asked of it. The last of them is a noun for a person or a noun that
+    is never a verb, so 'When did Apple hire Tim Cook?' keeps 'hire'."""
+    before = re.search(rf"((?:\b[a-z][\w'’-]*\s+){{1,3}}){re.escape(name)}\b", question)
+    if not before:
+        return ""
+    words = before.group(1).split()
+    head = words[-1]
+    if not (noun_lemma(head) in PERSON_NOUNS or (a_noun(head) and not a_verb(head))):
+        return ""
+    kept = list(takewhile(lambda w: content_stems(w) and not a_verb(w), reversed(words[:-1])))
+    return " ".join([*reversed(kept), head])
+
+
 def need(question: str, leaning_on: Need | None = None) -> Need:
     """What `question` asks; `leaning_on` (an earlier part of the same question) adds the
     names and relation words it leans on, never the kind of fact."""
@@ -861,8 +891,11 @@ def need(question: str, leaning_on: Need | None = None) -> Need:
     # A title before a name ('President Trump') is part of it, not of the relation; nor is a
     # country that qualifies a noun.
     titles = " ".join(word for name in named for word in name.split() if _TITLE.match(word))
+    described = (_described_as(question, name) for name in asked)
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
-    relation -= content_stems(" ".join([titles, *qualifiers, *_MEASURE.findall(question)]))
+    relation -= content_stems(
+        " ".join([titles, *described, *qualifiers, *_MEASURE.findall(question)])
+    )
     # A lone letter is part of a name ('Mach E', 'e-tron'), not a word of the relation.
     relation = frozenset(stem for stem in relation if len(stem) > 1)
     if leaning_on:
@@ -1036,6 +1069,8 @@ def fact_strength(asked: Need, text: str) -> float:
         kinds = [(_MONEY, 1.0), (_BARE_SUM, _BARE_SUM_STRENGTH)]
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
+    elif asked.kind is AnswerType.time and _ASKS_YEAR.search(asked.question):
+        kinds = _YEARS  # nor 'In what year...?' by a weekday
     if asked.kind is AnswerType.time and asked.ahead and not _AHEAD.search(text):
         return 0.0
     best = 0.0

@@ -275,6 +275,25 @@ def test_a_name_ending_in_an_exclamation_mark_ends_no_sentence() -> None:
     ]
 
 
+def test_words_that_say_who_a_name_is_are_not_what_is_asked_of_it() -> None:
+    asked = need("Where did drug-trade scholar Bruce Bagley earn his doctorate?")
+    assert asked.relation == content_stems("earn doctorate")
+    workplace = "Bruce Bagley, a professor of the drug trade at the University of Miami, said so."
+    assert not shares_relation(asked, workplace)
+    assert need("How many goals did striker Harry Kane score?").relation == content_stems(
+        "goals score"
+    )
+    # A verb before a name is what is asked.
+    assert "hire" in need("When did Apple hire Tim Cook?").relation
+
+
+def test_what_year_is_answered_by_a_year() -> None:
+    asked = need("In what year did Tim Cook become Apple's chief executive?")
+    assert fact_strength(asked, "CEO Tim Cook said Tuesday that it would.") == 0
+    assert fact_strength(asked, "Cook became chief executive in August 2011.") == 1
+    assert 0 < fact_strength(asked, "Cook became chief executive two years ago.") < 1
+
+
 def test_a_title_abbreviated_before_a_name_ends_no_sentence() -> None:
     text = (
         "Democrats beat incumbent Gov. Matt Bevin. Lt. Gov. Dan Patrick agreed. Sgt. Ann Lee ran."
