@@ -11,6 +11,7 @@ sentence before it.
 
 import re
 from functools import cache, lru_cache
+from pathlib import Path
 
 import Stemmer
 from lemminflect import getAllInflections, getAllLemmas
@@ -309,11 +310,28 @@ def an_english_word(word: str) -> bool:
     )
 
 
+_FIRST_NAMES = Path(__file__).parent / "data" / "first_names.txt"
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    lines = _FIRST_NAMES.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def a_first_name(word: str) -> bool:
+    """A first name people are given ('Bill', 'Grant'), so 'Bill Gates' may be a person
+    though both its words are English ones, and 'Homeland Security' may not."""
+    return word.lower() in _first_names()
+
+
 def load_word_tables() -> None:
     """lemminflect reads its lemma and inflection tables on first use (a third of a second,
-    a hundred questions' worth): the service reads them as it starts, not on a question."""
+    a hundred questions' worth): the service reads them, and the first names, as it starts,
+    not on a question."""
     getAllLemmas("led")
     getAllInflections("lead")
+    _first_names()
 
 
 # Nouns for people, as news names them: 'Which hostage...?' and 'Who is the captain...?' ask

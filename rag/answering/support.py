@@ -42,6 +42,7 @@ from rag.text import (
     PERSON_NOUNS,
     SAYING_VERBS,
     WEEKDAYS,
+    a_first_name,
     a_noun,
     a_verb,
     an_english_word,
@@ -722,7 +723,8 @@ _COUNTED_WORD = re.compile(rf"^(?:{_NUMBER_WORDS}|one)$", re.IGNORECASE)
 def _no_one(run: str) -> bool:
     """Words the person patterns find that name no person: a count before one word ('Two
     Americans'), a place ('Two United States service members', 'South Korea', 'Texas said'),
-    or an event, a body or a building by its last word ('White House said')."""
+    an event, a body or a building by its last word ('White House said'), or English words
+    that open with no first name ('Homeland Security', 'No Lean Season'; not 'Bill Gates')."""
     words = POSSESSIVE.sub("", run).split()
     counted = False
     while words and _COUNTED_WORD.match(words[0]):
@@ -732,7 +734,12 @@ def _no_one(run: str) -> bool:
         return True
     last = words[-1].lower().split("-")
     place = _folded(" ".join(words))
-    return place in place_names() or place in _city_states() or any(w in _NO_ONE_LAST for w in last)
+    return (
+        place in place_names()
+        or place in _city_states()
+        or any(w in _NO_ONE_LAST for w in last)
+        or (all(map(an_english_word, words)) and not a_first_name(words[0]))
+    )
 
 
 # Nationalities that do not end like a demonym on their country's name.

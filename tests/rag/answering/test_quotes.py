@@ -275,6 +275,18 @@ def test_a_name_ending_in_an_exclamation_mark_ends_no_sentence() -> None:
     ]
 
 
+def test_english_words_that_open_with_no_first_name_name_no_person() -> None:
+    asked = need("Who is the spokesperson who said the program is not feasible?")
+    for text in (
+        "The offer went to Homeland Security, which did not accept it.",
+        "The charity runs No Lean Season, which is not feasible.",
+    ):
+        assert fact_strength(asked, text) == 0, text
+    # Both of whose words are English, but that opens with a first name.
+    for text in ("Bill Gates said it is not feasible.", "Mark Green said it is not feasible."):
+        assert fact_strength(asked, text) == 1, text
+
+
 def test_words_that_say_who_a_name_is_are_not_what_is_asked_of_it() -> None:
     asked = need("Where did drug-trade scholar Bruce Bagley earn his doctorate?")
     assert asked.relation == content_stems("earn doctorate")
