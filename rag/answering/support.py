@@ -724,7 +724,8 @@ def _no_one(run: str) -> bool:
     """Words the person patterns find that name no person: a count before one word ('Two
     Americans'), a place ('Two United States service members', 'South Korea', 'Texas said'),
     an event, a body or a building by its last word ('White House said'), or English words
-    that open with no first name ('Homeland Security', 'No Lean Season'; not 'Bill Gates')."""
+    that open with no first name nor title ('Homeland Security', 'No Lean Season'; not 'Bill
+    Gates' nor 'President Trump')."""
     words = POSSESSIVE.sub("", run).split()
     counted = False
     while words and _COUNTED_WORD.match(words[0]):
@@ -738,8 +739,13 @@ def _no_one(run: str) -> bool:
         place in place_names()
         or place in _city_states()
         or any(w in _NO_ONE_LAST for w in last)
-        or (all(map(an_english_word, words)) and not a_first_name(words[0]))
+        or (all(map(an_english_word, words)) and not _a_person_first(words[0]))
     )
+
+
+def _a_person_first(word: str) -> bool:
+    """A word a person's name opens with: a first name, or a title ('President Trump')."""
+    return a_first_name(word) or word.lower() in TITLES or bool(_TITLE.match(word))
 
 
 # Nationalities that do not end like a demonym on their country's name.

@@ -283,7 +283,7 @@ def test_english_words_that_open_with_no_first_name_name_no_person() -> None:
     ):
         assert fact_strength(asked, text) == 0, text
     # Both of whose words are English, but that opens with a first name.
-    for text in ("Bill Gates said it is not feasible.", "Mark Green said it is not feasible."):
+    for text in ("Bill Gates said it is not feasible.", "President Trump said it is not feasible."):
         assert fact_strength(asked, text) == 1, text
 
 
