@@ -306,7 +306,10 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _related(units: list[_Unit], asked: Need) -> bool:
-        evidence = "\n".join(unit.subject for unit in units)
+        """The quotes speak of the asked relation in their own words, or come close to the
+        question in meaning: a title saying 'Chief executive Tim Cook' does not make a year
+        its sentence gives the year he became one."""
+        evidence = "\n".join(unit.text for unit in units)
         return shares_relation(asked, evidence) or any(
             unit.meaning >= _RELATION_BY_MEANING for unit in units
         )

@@ -263,6 +263,25 @@ def test_two_sentences_that_state_the_answer_only_together_are_quoted_together()
     assert text == ""
 
 
+def test_the_relation_asked_is_in_the_quote_not_only_in_its_title() -> None:
+    # The title names the chief executive; the sentence with a year says nothing of the post.
+    profile = passage(
+        "profile",
+        "Chief executive Tim Cook at a conference",
+        "Cook has loved the company since 1984, when he first used one of its computers.",
+    )
+    profile = replace(profile, sentence_vectors=np.zeros_like(profile.sentence_vectors))
+    question = "In what year did Tim Cook become chief executive?"
+    assert answer(question, profile)[0] == ""
+    named = passage(
+        "profile",
+        "Tim Cook at a conference",
+        "Cook became chief executive in 2011, when he took over from the founder.",
+    )
+    named = replace(named, sentence_vectors=np.zeros_like(named.sentence_vectors))
+    assert answer(question, named)[0].startswith("Cook became chief executive in 2011")
+
+
 def test_a_pronoun_is_quoted_back_to_its_subject_past_the_quoted_words_between() -> None:
     # 'He said...' names no one, nor do the quoted words before it; the sentence before them
     # names the speaker and his company.
