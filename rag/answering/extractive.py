@@ -32,6 +32,7 @@ from rag.answering.support import (
     holds_fact,
     missing_names,
     names_others,
+    of_someone_else,
     question_parts,
     searched_parts,
     shares_relation,
@@ -321,7 +322,9 @@ class ExtractiveAnswerer:
         not answer for a company another story only mentions. Where someone is asked to have
         said something, one quote has them say it (`attributes_speech`)."""
         grounded = any(
-            holds_fact(asked, "\n".join(unit.text for unit in quotes))
+            holds_fact(
+                asked, "\n".join(u.text for u in quotes if not of_someone_else(asked, u.text))
+            )
             and cls._related(quotes, asked)
             and len(missing_names(asked, "\n".join(unit.subject for unit in quotes)))
             < max(len(asked.names), 1)

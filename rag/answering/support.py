@@ -1272,6 +1272,39 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     return False
 
 
+# Kinds of fact that belong to whom a sentence is about: '27 saves' in a sentence about
+# Varlamov is no count of Murray's.
+_OF_SOMEONE = frozenset([AnswerType.amount, AnswerType.time, AnswerType.place])
+
+
+def of_someone_else(asked: Need, text: str) -> bool:
+    """The question asks a fact of a person it names in full ('Marcus Childers'), and text
+    names none of them: its figures, dates and places are someone else's. (A sentence that
+    says 'he' is quoted with the one that names him.) Not a fact of something of theirs
+    ("Noah Hawley's film"), nor an age, which news gives after any noun for them ('the former
+    star, 42,')."""
+    if asked.kind not in _OF_SOMEONE or asked.measure == "old":
+        return False
+    people = [name for name in asked.names if _a_person_asked_of(name, asked.question)]
+    return bool(people) and not any(_speaks_of(_surname(name), text) for name in people)
+
+
+def _a_person_asked_of(name: str, question: str) -> bool:
+    """A first name, then a surname that is no English word ('Walter Reed' may be a
+    hospital, 'Davis Cup' is none), not as an owner ("Noah Hawley's film")."""
+    words = name.split()
+    return (
+        len(words) > 1
+        and a_first_name(words[0])
+        and not an_english_word(words[-1])
+        and not re.search(rf"\b{re.escape(name)}['’]s\b", question)
+    )
+
+
+def _speaks_of(surname: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(surname)}\b", text))
+
+
 @lru_cache(maxsize=8192)
 def _money_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where sums of money (and large sums without a currency) stand in text."""

@@ -282,6 +282,26 @@ def test_the_relation_asked_is_in_the_quote_not_only_in_its_title() -> None:
     assert answer(question, named)[0].startswith("Cook became chief executive in 2011")
 
 
+def test_a_figure_asked_of_a_person_is_in_a_sentence_that_names_them() -> None:
+    game = passage(
+        "game",
+        "Northern Illinois beats Eastern Michigan",
+        "Glass was 20-of-24 passing for 235 yards. "
+        "Huskies quarterback Marcus Childers was intercepted three times.",
+    )
+    game = replace(game, sentence_vectors=np.zeros_like(game.sentence_vectors))
+    # The yards are Glass's; the sentence naming Childers holds no yards.
+    assert answer("How many passing yards did Marcus Childers have?", game)[0] == ""
+    figures = passage(
+        "game",
+        "Northern Illinois beats Eastern Michigan",
+        "Marcus Childers was 20-of-24 passing for 235 yards. He was intercepted once.",
+    )
+    figures = replace(figures, sentence_vectors=np.zeros_like(figures.sentence_vectors))
+    text, _ = answer("How many passing yards did Marcus Childers have?", figures)
+    assert text.startswith("Marcus Childers was 20-of-24 passing for 235 yards")
+
+
 def test_a_pronoun_is_quoted_back_to_its_subject_past_the_quoted_words_between() -> None:
     # 'He said...' names no one, nor do the quoted words before it; the sentence before them
     # names the speaker and his company.
