@@ -179,10 +179,11 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             1.0,
         ),
         (
-            # A person named by surname where news names people so: 'Peschorn said'.
+            # A person named by surname where news names people so: 'Peschorn said', 'said
+            # Peschorn' (not 'told Ruptly', who listened).
             re.compile(
                 r"(?<=\s)[A-Z][a-z'’-]{2,}(?=,? (?:said|says|told|added|wrote|announced))"
-                rf"|\b(?:said|says|told|added|wrote|announced) (?!{CALENDAR})[A-Z][a-z'’-]{{2,}}\b"
+                rf"|\b(?:said|says|added|wrote|announced) (?!{CALENDAR})[A-Z][a-z'’-]{{2,}}\b"
             ),
             0.8,
         ),

@@ -287,6 +287,12 @@ def test_english_words_that_open_with_no_first_name_name_no_person() -> None:
         assert fact_strength(asked, text) == 1, text
 
 
+def test_whom_something_was_told_to_is_not_who_told_it() -> None:
+    asked = need("What was the name of the doctor who tried to save the protester?")
+    assert fact_strength(asked, "A doctor told Ruptly that he tried to save him.") == 0
+    assert fact_strength(asked, "He tried to save him, said Mendes, a doctor.") > 0
+
+
 def test_words_that_say_who_a_name_is_are_not_what_is_asked_of_it() -> None:
     asked = need("Where did drug-trade scholar Bruce Bagley earn his doctorate?")
     assert asked.relation == content_stems("earn doctorate")
