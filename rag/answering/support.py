@@ -1406,8 +1406,9 @@ def _speaks(surname: str, text: str) -> bool:
     )
 
 
-# How strongly a reason must be marked ('because', 'opposed') to need only one relation word.
-_MARKED_REASON = 0.5
+# How strongly a reason must be marked ('because', 'opposed') to need only one relation word:
+# 'after' and 'following' mark what came before as often as a cause.
+_MARKED_REASON = 1.0
 # Capitalised words before a role that say which role it is, not whose: 'Interior Minister',
 # 'Head Coach', 'Defense Secretary'.
 _RANKS = (

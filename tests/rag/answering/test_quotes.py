@@ -287,6 +287,14 @@ def test_english_words_that_open_with_no_first_name_name_no_person() -> None:
         assert fact_strength(asked, text) == 1, text
 
 
+def test_a_reason_marked_only_by_what_came_before_speaks_of_the_event_asked() -> None:
+    asked = need("Why was Webb tried in federal court rather than by the state?")
+    before = "Following a two-day trial, a federal jury convicted Webb."
+    assert not shares_relation(asked, before)
+    assert shares_relation(asked, "Webb was tried in federal court because he crossed a border.")
+    assert shares_relation(asked, "Webb was tried in federal court after the state dropped it.")
+
+
 def test_whom_something_was_told_to_is_not_who_told_it() -> None:
     asked = need("What was the name of the doctor who tried to save the protester?")
     assert fact_strength(asked, "A doctor told Ruptly that he tried to save him.") == 0
