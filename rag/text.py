@@ -90,7 +90,7 @@ _NAME_REACH = 24  # characters before a '!' that `_NAMED_EXCLAMATION` can match
 
 # Abbreviations news writes before a name or a number that Punkt's English model does not
 # know, so that 'beat incumbent Gov. Matt Bevin' is one sentence. Not those that often end
-# one ('no.', 'etc.').
+# one ('no.', 'etc.', 'Rd.', 'Dept.').
 _ABBREVIATIONS = frozenset(
     [
         "gov",
@@ -109,17 +109,14 @@ _ABBREVIATIONS = frozenset(
         "msgr",
         "hon",
         "esq",
-        "dept",
         "univ",
         "assn",
         "blvd",
-        "rd",
         "mt",
         "approx",
         "e.g",
         "i.e",
         "fig",
-        "mar",
         "apr",
         "jun",
         "jul",
@@ -327,8 +324,8 @@ def a_first_name(word: str) -> bool:
 
 def load_word_tables() -> None:
     """lemminflect reads its lemma and inflection tables on first use (a third of a second,
-    a hundred questions' worth): the service reads them, and the first names, as it starts,
-    not on a question."""
+    a hundred questions' worth): the service reads them, and the first names, as it
+    starts, not on a question."""
     getAllLemmas("led")
     getAllInflections("lead")
     _first_names()

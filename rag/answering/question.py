@@ -17,8 +17,9 @@ _KEY_TERM = re.compile(
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # 'How many of the Democrats on stage...?' counts Democrats, 'How many of the company's 500
 # workers...?' workers.
-# What a multiple is of: 'How many times more...?', '...as large?', '...faster?'.
-_COMPARED = re.compile(r"more|less|as|\w+er$", re.IGNORECASE)
+# What a multiple is of: 'How many times more...?', '...as large as?', '...faster than?'
+# (not 'How many times over the past year...?').
+_COMPARED = re.compile(r"(?:more|less|as|\w+er\s+than)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(
     r"\bhow many (?:of (?:(?:the|its|their|his|her|these|those) )?(?:[\w.-]+['’]s )?"
     r"(?:\d[\d,.]* )?)?"
@@ -218,6 +219,9 @@ TITLES = frozenset(
         "lieutenant",
         "sergeant",
         "colonel",
+        "premier",
+        "rabbi",
+        "pastor",
     ]
 )
 # Nouns for the places a question may ask for: 'In which city...?', 'At which hotel...?'.
@@ -576,7 +580,7 @@ def counted(question: str) -> str | None:
     if not match:
         return None
     phrase = match.group(1).split()
-    if phrase[:1] == ["times"] and len(phrase) > 1 and _COMPARED.match(phrase[1]):
+    if phrase[:1] == ["times"] and _COMPARED.match(" ".join(phrase[1:3])):
         return None  # 'How many times more cost-effective...?' asks a multiple: '~9x'
     end = next(
         (

@@ -116,7 +116,7 @@ _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often"
-    r"|how many times (?:more|less|as|\w+er))\b",
+    r"|how many times (?:more|less|as|\w+er\s+than))\b",
     re.IGNORECASE,
 )
 # Capitalised words in a row: a person's name, unless they name a place, an event or a body
@@ -232,7 +232,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(?:in|at|outside|near|from|to)\s+(?:(?:the|a|an)\s+)?"
-                rf"(?!{CALENDAR})[A-Z][a-z]+"
+                rf"(?!{CALENDAR})[A-Z][a-z]+\w*"
                 r"|\b[A-Z][a-z]+,\s+[A-Z][a-z]+\b|\b[A-Z][a-z]+-based\b"
             ),
             1.0,
@@ -683,6 +683,30 @@ def _named_place(question: str, text: str, places: frozenset[str] | None = None)
     return 0.0
 
 
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(map(_folded, _country_names())) | _city_states()
+
+
+# A country by its code: 'the U.S.', 'UK'.
+_COUNTRY_CODE = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|U\.K\.|UK|UAE)(?![\w])")
+# How much a nationality says of the country asked: 'a French national', 'Iranian forces'.
+_NATIONALITY_STRENGTH = 0.5
+
+
+def _named_country(question: str, text: str) -> float:
+    """A country, a city-state or a country's code the question does not name answers 'which
+    country' ('Bangladesh', 'Singapore', 'the U.S.', 'Türkiye'); a nationality does in part."""
+    if _named_place(question.lower(), text, _countries()):
+        return 1.0
+    codes = {_undotted(code) for code in _COUNTRY_CODE.findall(text)}
+    if codes - {_undotted(code) for code in _COUNTRY_CODE.findall(question)}:
+        return 1.0
+    asked_words = set(question.split())
+    found = (w for w in _CAPITALISED_WORD.findall(text) if w not in asked_words)
+    return _NATIONALITY_STRENGTH if any(map(_nationality, found)) else 0.0
+
+
 # Last words of names that are events, bodies, buildings or streets, never people: 'Davis Cup
 # Finals', 'World Cup-style', 'White House', 'Seventh Street' (not 'Court', 'Union' or 'Post',
 # which end people's names too: 'Margaret Court').
@@ -725,8 +749,7 @@ def _no_one(run: str) -> bool:
     """Words the person patterns find that name no person: a count before one word ('Two
     Americans'), a place ('Two United States service members', 'South Korea', 'Texas said'),
     an event, a body or a building by its last word ('White House said'), or English words
-    that open with no first name nor title ('Homeland Security', 'No Lean Season'; not 'Bill
-    Gates' nor 'President Trump')."""
+    that read as no person's name ('Homeland Security', 'No Lean Season')."""
     words = POSSESSIVE.sub("", run).split()
     counted = False
     while words and _COUNTED_WORD.match(words[0]):
@@ -740,13 +763,20 @@ def _no_one(run: str) -> bool:
         place in place_names()
         or place in _city_states()
         or any(w in _NO_ONE_LAST for w in last)
-        or (all(map(an_english_word, words)) and not _a_person_first(words[0]))
+        or _english_words_only(words)
     )
 
 
-def _a_person_first(word: str) -> bool:
-    """A word a person's name opens with: a first name, or a title ('President Trump')."""
-    return a_first_name(word) or word.lower() in TITLES or bool(_TITLE.match(word))
+def _english_words_only(words: list[str]) -> bool:
+    """Capitalised English words with no first name or title before them ('Homeland
+    Security'; not 'Bill Gates' nor 'President Trump'; a lone surname, 'Trump said', is left
+    be)."""
+    first = words[0]
+    return (
+        len(words) > 1
+        and all(word[:1].isupper() and an_english_word(word) for word in words)
+        and not (a_first_name(first) or first.lower() in TITLES or _TITLE.match(first))
+    )
 
 
 # Nationalities that do not end like a demonym on their country's name.
@@ -1063,7 +1093,7 @@ def fact_strength(asked: Need, text: str) -> float:
     if _not_known(asked, text):
         return 0.0
     if asked.country:
-        return _named_place(asked.question.lower(), text, _country_names())
+        return _named_country(asked.question, text)
     kinds = _FACTS.get(asked.kind)
     if kinds is None:
         return 1.0 if not asked.named or _new_name_beside(asked, text) else 0.0
@@ -1124,9 +1154,12 @@ def fact_strength(asked: Need, text: str) -> float:
 
 
 def _given(found: str, question: str) -> bool:
-    """The question already says it: 'in louisiana' of 'In which Louisiana city...?'."""
+    """The question already says it: 'in louisiana' of 'In which Louisiana city...?' (a
+    place by whole words: 'in los' of 'in Los Angeles' is not given by 'lose')."""
     opening = _PLACE_OPENING.match(found)
-    return found[opening.end() if opening else 0 :] in question
+    if not opening:
+        return found in question
+    return bool(re.search(rf"\b{re.escape(found[opening.end() :])}\b", question))
 
 
 # The nouns a number counts, past its magnitude: 'Syrian' and 'refugees' of '1.4 million
@@ -1287,7 +1320,7 @@ def of_someone_else(asked: Need, text: str) -> bool:
     if asked.kind not in _OF_SOMEONE or asked.measure == "old":
         return False
     people = [name for name in asked.names if _a_person_asked_of(name, asked.question)]
-    return bool(people) and not any(_speaks_of(_surname(name), text) for name in people)
+    return bool(people) and not any(_speaks_of(name, text) for name in people)
 
 
 def _a_person_asked_of(name: str, question: str) -> bool:
@@ -1302,8 +1335,14 @@ def _a_person_asked_of(name: str, question: str) -> bool:
     )
 
 
-def _speaks_of(surname: str, text: str) -> bool:
-    return bool(re.search(rf"\b{re.escape(surname)}\b", text))
+_SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii"])
+
+
+def _speaks_of(name: str, text: str) -> bool:
+    """Text names the person by any word of their name but a suffix: 'Childers' of 'Marcus
+    Childers', 'Moon' of 'Moon Jae-in', 'King' of 'Martin Luther King Jr.'."""
+    words = [word for word in name.split() if word.lower() not in _SUFFIX]
+    return any(re.search(rf"\b{re.escape(word)}\b", text) for word in words)
 
 
 @lru_cache(maxsize=8192)

@@ -292,6 +292,10 @@ def test_a_figure_asked_of_a_person_is_in_a_sentence_that_names_them() -> None:
     game = replace(game, sentence_vectors=np.zeros_like(game.sentence_vectors))
     # The yards are Glass's; the sentence naming Childers holds no yards.
     assert answer("How many passing yards did Marcus Childers have?", game)[0] == ""
+    # Named by any word of their name: East Asian names put the surname first.
+    office = passage("moon", "Moon Jae-in", "Moon took office in 2017 after a snap election.")
+    office = replace(office, sentence_vectors=np.zeros_like(office.sentence_vectors))
+    assert answer("In what year did Moon Jae-in take office?", office)[0].startswith("Moon took")
     figures = passage(
         "game",
         "Northern Illinois beats Eastern Michigan",

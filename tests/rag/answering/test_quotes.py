@@ -282,9 +282,15 @@ def test_english_words_that_open_with_no_first_name_name_no_person() -> None:
         "The charity runs No Lean Season, which is not feasible.",
     ):
         assert fact_strength(asked, text) == 0, text
-    # Both of whose words are English, but that opens with a first name.
-    for text in ("Bill Gates said it is not feasible.", "President Trump said it is not feasible."):
+    # Both of whose words are English, but that opens with a first name or a title; and a
+    # lone surname that is an English word.
+    for text in (
+        "Bill Gates said it is not feasible.",
+        "President Trump said it is not feasible.",
+        "Rabbi Sacks said it is not feasible.",
+    ):
         assert fact_strength(asked, text) == 1, text
+    assert fact_strength(asked, "It is not feasible, Price said.") > 0
 
 
 def test_a_reason_marked_only_by_what_came_before_speaks_of_the_event_asked() -> None:
@@ -329,6 +335,12 @@ def test_a_title_abbreviated_before_a_name_ends_no_sentence() -> None:
         "Lt. Gov. Dan Patrick agreed.",
         "Sgt. Ann Lee ran.",
     ]
+    # Those that often end a sentence still do.
+    road = "It closed on Mill Rd. Police said so."
+    assert [road[start:end] for start, end in sentence_spans(road)] == [
+        "It closed on Mill Rd.",
+        "Police said so.",
+    ]
 
 
 def test_how_many_times_more_asks_a_multiple() -> None:
@@ -336,6 +348,9 @@ def test_how_many_times_more_asks_a_multiple() -> None:
     assert not asked.money and asked.counted is None
     assert fact_strength(asked, "The grant is about ~9x as cost-effective as cash.") == 1
     assert fact_strength(asked, "It is 10-fold as cost-effective.") > 0
+    # 'How many times over the past year...?' and '...faster than...?' are not the same.
+    assert need("How many times over the past year did the Fed raise rates?").counted == "time"
+    assert need("How many times faster than sound is it?").counted is None
     # How often is still a count of times.
     deported = need("How many times has Singh been deported?")
     assert fact_strength(deported, "This was the fourth time I have been deported.") == 1
@@ -536,6 +551,11 @@ def test_a_place_the_question_names_does_not_answer_where() -> None:
     asked = need("In which Louisiana city did Trump hold the rally?")
     assert fact_strength(asked, "Trump said at a rally in Louisiana last week.") == 0
     assert fact_strength(asked, "Trump held the rally in Monroe, Louisiana.") == 1
+    # By whole words: 'Los Angeles' is not given by 'lose', nor 'OpenAI' by 'open'.
+    lose = need("Where did the team lose?")
+    assert fact_strength(lose, "The team lost 3-1 in Los Angeles.") == 1
+    open_ = need("Where did they open the office?")
+    assert fact_strength(open_, "They opened an office in OpenAI's home town.") == 1
     # Nor the team a game was lost to.
     game = need("In which city was the game between the Chargers and the Chiefs played?")
     assert fact_strength(game, "The Chargers lost to the Chiefs on Monday.") == 0
@@ -546,6 +566,11 @@ def test_which_country_is_answered_by_a_country() -> None:
     assert fact_strength(asked, "It gave a grant to Evidence Action last year.") == 0
     assert fact_strength(asked, "Its program runs in rural Bangladesh.") == 1
     assert fact_strength(asked, "The program began in the United Kingdom.") == 1
+    # A city-state, a country's code and ISO's own spelling are countries; a nationality
+    # says it in part.
+    for text in ("It runs in Singapore.", "It runs in the U.S.", "It moved to Türkiye."):
+        assert fact_strength(asked, text) == 1, text
+    assert 0 < fact_strength(asked, "A French charity runs it.") < 1
     # A state or a city does not say which country.
     assert fact_strength(asked, "The program runs in Ohio and in Lyon.") == 0
     # The country the question names is no answer.
