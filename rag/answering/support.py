@@ -1404,7 +1404,9 @@ def _unknown_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def holds_fact(asked: Need, text: str) -> bool:
-    return fact_strength(asked, text) > 0
+    """Text holds a fact of the kind asked; 'which city' is not answered by a country."""
+    strength = fact_strength(asked, text)
+    return strength == 1.0 if asked.settlement else strength > 0
 
 
 def attributes_speech(asked: Need, text: str) -> bool:

@@ -183,6 +183,9 @@ def test_a_city_is_quoted_over_the_country_it_lies_in() -> None:
     )
     text, _ = answer("In which city did the band play its first concert?", story)
     assert text.startswith("Fans filled the hall in Lyon")
+    # A country alone does not say which city.
+    country = passage("tour", "A band on tour", "The band played its first concert in France.")
+    assert answer("In which city did the band play its first concert?", country)[0] == ""
 
 
 def test_a_part_the_passages_do_not_state_is_searched_alone() -> None:
