@@ -145,6 +145,8 @@ _NOT_KNOWN = re.compile(
 )
 # What a fact of each kind looks like in news text, with how fully it answers: a day answers
 # 'when' better than a bare year.
+# How much a role with no name says of who: 'the chief executive' for 'Who runs X?'.
+_ROLE_ONLY = 0.5
 _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.amount: [
         (
@@ -187,7 +189,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.8,
         ),
-        (_BARE_ROLE, 0.5),
+        (_BARE_ROLE, _ROLE_ONLY),
     ],
     AnswerType.time: [
         (re.compile(_DAY), 1.0),
@@ -1404,8 +1406,11 @@ def _unknown_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def holds_fact(asked: Need, text: str) -> bool:
-    """Text holds a fact of the kind asked; 'which city' is not answered by a country."""
+    """Text holds a fact of the kind asked, if only in part, but for two parts that answer
+    nothing alone: a country for 'which city', a role with no name for 'who'."""
     strength = fact_strength(asked, text)
+    if asked.kind is AnswerType.person:
+        return strength > _ROLE_ONLY
     return strength == 1.0 if asked.settlement else strength > 0
 
 

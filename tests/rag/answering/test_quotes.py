@@ -10,6 +10,7 @@ from rag.answering.support import (
     attributes_speech,
     counted_nouns,
     fact_strength,
+    holds_fact,
     missing_names,
     names_others,
     need,
@@ -521,6 +522,13 @@ def test_a_country_is_only_part_of_an_answer_to_which_city() -> None:
         assert fact_strength(asked, text) == 1, text
     # Asked for a place of any kind, a country answers in full.
     assert fact_strength(need("Where were they sent?"), "They were sent to Qatar.") == 1
+
+
+def test_a_role_with_no_name_does_not_say_who() -> None:
+    asked = need("Who runs Lancium?")
+    assert 0 < fact_strength(asked, "Lancium's chief executive spoke at the site.") < 1
+    assert not holds_fact(asked, "Lancium's chief executive spoke at the site.")
+    assert holds_fact(asked, "Lancium's chief executive, Michael McNamara, spoke at the site.")
 
 
 def test_a_share_counts_no_one() -> None:
