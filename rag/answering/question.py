@@ -19,7 +19,8 @@ _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
 # workers...?' workers.
 # What a multiple is of: 'How many times more...?', '...as large as?', '...faster than?'
 # (not 'How many times over the past year...?').
-_COMPARED = re.compile(r"(?:more|less|as|\w+er\s+than)\b", re.IGNORECASE)
+COMPARED = r"(?:more|less|as|\w+er\s+than)\b"
+_COMPARED = re.compile(COMPARED, re.IGNORECASE)
 _HOW_MANY = re.compile(
     r"\bhow many (?:of (?:(?:the|its|their|his|her|these|those) )?(?:[\w.-]+['’]s )?"
     r"(?:\d[\d,.]* )?)?"

@@ -19,6 +19,7 @@ import pycountry
 from rag.answering.question import (
     ACRONYM,
     AUXILIARIES,
+    COMPARED,
     HOW_MEASURES,
     INNER_CAPITAL,
     OPENERS,
@@ -116,7 +117,7 @@ _SPEND = re.compile(r"\bspen(?:d|ds|t|ding)\b", re.IGNORECASE)
 # A share, a rate, a time or a distance: asked about money, answered in other units.
 _NOT_MONEY = re.compile(
     r"\b(?:percentage|percent|share(?! price)|rate|how long|how far|how old|how often"
-    r"|how many times (?:more|less|as|\w+er\s+than))\b",
+    rf"|how many times {COMPARED})\b",
     re.IGNORECASE,
 )
 # Capitalised words in a row: a person's name, unless they name a place, an event or a body
