@@ -15,12 +15,12 @@ _KEY_TERM = re.compile(
     r"|[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w-]*)"
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,60})[\"”]")
-# 'How many of the Democrats on stage...?' counts Democrats, 'How many of the company's 500
-# workers...?' workers.
 # What a multiple is of: 'How many times more...?', '...as large as?', '...faster than?'
 # (not 'How many times over the past year...?').
 COMPARED = r"(?:more|less|as|\w+er\s+than)\b"
 _COMPARED = re.compile(COMPARED, re.IGNORECASE)
+# 'How many of the Democrats on stage...?' counts Democrats, 'How many of the company's 500
+# workers...?' workers.
 _HOW_MANY = re.compile(
     r"\bhow many (?:of (?:(?:the|its|their|his|her|these|those) )?(?:[\w.-]+['’]s )?"
     r"(?:\d[\d,.]* )?)?"
@@ -299,6 +299,9 @@ _AMOUNT_NOUNS = frozenset(
         "margin",
     ]
 )
+# An amount noun may follow a noun that qualifies it ('What target number...?'), but not
+# 'figure', which may be a person ('Which Labour figure...?').
+_QUALIFIED_AMOUNT_NOUNS = _AMOUNT_NOUNS - {"figure"}
 # Sums of money asked for by name ('What was the film's budget?'), with the words news states
 # each with: 'What is her salary?' is not answered by 'a net worth of $17 million', nor 'What
 # was the revenue?' by per-share earnings, nor 'How much severance...?' by a valuation. Not
@@ -462,11 +465,9 @@ def answer_type(question: str) -> AnswerType:
 
 def _asks_by_noun(question: str, kind: AnswerType) -> bool:
     if kind is AnswerType.amount:
-        # A noun may qualify it ('What target number...?'), but not 'figure', which may be a
-        # person ('Which Labour figure...?').
         return bool(
             _asks_for(question, _AMOUNT_NOUNS, gap=0)
-            or _asks_for(question, _AMOUNT_NOUNS - {"figure"}, gap=1)
+            or _asks_for(question, _QUALIFIED_AMOUNT_NOUNS, gap=1)
         )
     if kind is AnswerType.person and noun_lemma(named_thing(question) or "") in PERSON_NOUNS:
         return True  # 'What is the name of the stabbing victim?', not '...of the ship?'

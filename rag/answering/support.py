@@ -691,10 +691,14 @@ def _countries() -> frozenset[str]:
     return frozenset(map(_folded, _country_names())) | _city_states()
 
 
-# A country by its code: 'the U.S.', 'UK'.
-_COUNTRY_CODE = re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?|U\.K\.|UK|UAE)(?![\w])")
+# A word in capitals, dotted or not: 'the U.S.', 'UK'.
+_CAPITALS = re.compile(r"(?<![\w.])[A-Z](?:\.?[A-Z])+\.?(?!\w)")
 # How much a nationality says of the country asked: 'a French national', 'Iranian forces'.
 _NATIONALITY_STRENGTH = 0.5
+
+
+def _country_codes(text: str) -> set[str]:
+    return {_undotted(word) for word in _CAPITALS.findall(text)} & (_COUNTRY_CODES - {"EU"})
 
 
 def _named_country(question: str, text: str) -> float:
@@ -702,8 +706,7 @@ def _named_country(question: str, text: str) -> float:
     country' ('Bangladesh', 'Singapore', 'the U.S.', 'Türkiye'); a nationality does in part."""
     if _named_place(question.lower(), text, _countries()):
         return 1.0
-    codes = {_undotted(code) for code in _COUNTRY_CODE.findall(text)}
-    if codes - {_undotted(code) for code in _COUNTRY_CODE.findall(question)}:
+    if _country_codes(text) - _country_codes(question):
         return 1.0
     asked_words = set(question.split())
     found = (w for w in _CAPITALISED_WORD.findall(text) if w not in asked_words)
@@ -778,8 +781,13 @@ def _english_words_only(words: list[str]) -> bool:
     return (
         len(words) > 1
         and all(word[:1].isupper() and an_english_word(word) for word in words)
-        and not (a_first_name(first) or first.lower() in TITLES or _TITLE.match(first))
+        and not (a_first_name(first) or _a_title(first))
     )
+
+
+def _a_title(word: str) -> bool:
+    """'President', 'Sen.', 'Rabbi': a word written before a person's name."""
+    return word.lower() in TITLES or bool(_TITLE.match(word))
 
 
 # Nationalities that do not end like a demonym on their country's name.
@@ -1253,8 +1261,7 @@ def _a_speaker(text: str, run: re.Match[str], words: list[str]) -> bool:
     """A person by their title, or whoever a clause is attributed to."""
     before = text[max(0, run.start() - _NAMED_REACH) : run.start()]
     return (
-        words[0].lower() in TITLES
-        or bool(_TITLE.match(words[0]))
+        _a_title(words[0])
         or bool(_SAID_AFTER.match(text, run.end()))
         or bool(_SAID_BEFORE.search(before))
         or bool(_TITLE_BEFORE.search(before))
@@ -1323,7 +1330,7 @@ def of_someone_else(asked: Need, text: str) -> bool:
     if asked.kind not in _OF_SOMEONE or asked.measure == "old":
         return False
     people = [name for name in asked.names if _a_person_asked_of(name, asked.question)]
-    return bool(people) and not any(_speaks_of(name, text) for name in people)
+    return bool(people) and not any(_names_person(name, text) for name in people)
 
 
 def _a_person_asked_of(name: str, question: str) -> bool:
@@ -1341,7 +1348,7 @@ def _a_person_asked_of(name: str, question: str) -> bool:
 _SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii"])
 
 
-def _speaks_of(name: str, text: str) -> bool:
+def _names_person(name: str, text: str) -> bool:
     """Text names the person by any word of their name but a suffix: 'Childers' of 'Marcus
     Childers', 'Moon' of 'Moon Jae-in', 'King' of 'Martin Luther King Jr.'."""
     words = [word for word in name.split() if word.lower() not in _SUFFIX]
