@@ -256,7 +256,11 @@ _PLACE_NOUNS = frozenset(
 # 'What did X say...?': who is asked to have said something is the group.
 SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"
-    r"|think|claim|argue|warn|add|mean|call|reply|respond|answer|react)\b",
+    r"|think|claim|argue|warn|add|mean|call|reply|respond|answer|react)\b"
+    # 'How did Johnson respond to...?', 'What was Solomonidou's view of...?' ask what they said.
+    r"|\bhow (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:reply|respond|answer|react)\b"
+    r"|\bwhat (?:is|was|are|were) ([\w\s'’.&-]{1,60}?)['’]s? (?:view|views|reaction|response"
+    r"|opinion|verdict|take|position|stance|assessment)s? (?:of|on|to|about)\b",
     re.IGNORECASE,
 )
 # Words of a question up to what it asks, never across a saying verb: 'What did critics say
@@ -347,11 +351,17 @@ HOW_MEASURES = (
     "fast",
     "often",
 )
+# 'What made Maroon leave...?' asks why; 'made' is no word of what happened.
+CAUSE_ASKED = re.compile(
+    r"^\s*what (?:made|makes|make|prompted|prompts|caused|causes|drove|drives|led|leads)\b",
+    re.IGNORECASE,
+)
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(rf"\bhow (much|many|{'|'.join(HOW_MEASURES)})\b"
                                    rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
-                                   r" (?<!the )cost\b"
-                                   rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}? worth\b"
+                                   r" (?<!the )(cost|pay|charge)\b"
+                                   rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}?"
+                                   r" (worth|paid)\b"
                                    rf"|\bwhat (is|was|are|were|will be) (the|its|their|his|her"
                                    rf"|[\w.&-]+(?: [\w.&-]+){{0,3}}['’]s)( [\w-]+)?"
                                    rf" ({'|'.join(sorted(_AMOUNT_NOUNS | _SUMS))})s?"
@@ -365,7 +375,7 @@ _TYPE_CUES = (
                                  re.I)),
     (AnswerType.statement, SPEAKER),
     (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
-                                   r"(for|why|behind)\b", re.I)),
+                                   rf"(for|why|behind)\b|{CAUSE_ASKED.pattern}", re.I)),
     (AnswerType.place, re.compile(r"^\s*where\b", re.I)),
 )  # fmt: skip
 

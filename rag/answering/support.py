@@ -19,6 +19,7 @@ import pycountry
 from rag.answering.question import (
     ACRONYM,
     AUXILIARIES,
+    CAUSE_ASKED,
     COMPARED,
     HOW_MEASURES,
     INNER_CAPITAL,
@@ -48,6 +49,7 @@ from rag.text import (
     a_verb,
     an_english_word,
     content_stems,
+    inflected_verb,
     noun_lemma,
 )
 
@@ -128,6 +130,9 @@ _PERSON_RUN = re.compile(
     r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
     r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
 )
+# The start of a name after 'the', which names no one: a run found inside it ('Kong Stock
+# Exchange' of 'the Hong Kong Stock Exchange') names no one either.
+_THE_RUN_BEFORE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w'’.-]*\s+)+$")
 # A role without the name of whoever holds it: part of an answer to 'Who runs X?', none to
 # 'Who is the bishop...?', which gives the role itself.
 _BARE_ROLE = re.compile(
@@ -355,7 +360,8 @@ class Need:
         match = SPEAKER.search(self.question) if self.kind is AnswerType.statement else None
         if not match:
             return ()
-        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", match.group(1)))
+        speaker = next(group for group in match.groups() if group)
+        return tuple(n for n in self.names if re.search(rf"\b{re.escape(n)}\b", speaker))
 
     @cached_property
     def money(self) -> bool:
@@ -736,6 +742,22 @@ _NO_ONE_LAST = (_GENERIC_NOUNS - {"court", "union", "post"}) | {
     "station",
     "hotel",
     "county",
+    # places by their kind ('San Francisco Bay Area'; not 'Bay', 'Hill' nor 'Lake', which end
+    # people's names too)
+    "area",
+    "valley",
+    "city",
+    "square",
+    "bridge",
+    "island",
+    "islands",
+    "district",
+    "region",
+    "province",
+    "coast",
+    "peninsula",
+    "harbor",
+    "harbour",
     # newspapers: 'the San Francisco Chronicle says'
     "chronicle",
     "times",
@@ -765,10 +787,19 @@ def _no_one(run: str) -> bool:
         return True
     last = words[-1].lower().split("-")
     place = _folded(" ".join(words))
+    # A place of two words or more opens no name: 'San Francisco Bay Area', 'New York Times'
+    # ('Jordan Peterson' and 'Paris Hilton' open on one).
+    opens_on_place = any(
+        _folded(" ".join(words[:end])) in place_names() for end in range(2, len(words))
+    )
     return (
-        place in place_names()
+        opens_on_place
+        or place in place_names()
         or place in _city_states()
         or any(w in _NO_ONE_LAST for w in last)
+        # 'New York-listed', 'Seattle-based': a word that says how something is ('Jae-in' is
+        # a name's)
+        or (len(last) > 1 and inflected_verb(last[-1]))
         or _english_words_only(words)
     )
 
@@ -949,7 +980,15 @@ def need(question: str, leaning_on: Need | None = None) -> Need:
     described = (_described_as(question, name) for name in asked)
     relation = content_stems(question) - content_stems(" ".join(asked)) - _GENERIC
     relation -= content_stems(
-        " ".join([titles, *described, *qualifiers, *_MEASURE.findall(question)])
+        " ".join(
+            [
+                titles,
+                *described,
+                *qualifiers,
+                *_MEASURE.findall(question),
+                *CAUSE_ASKED.findall(question),
+            ]
+        )
     )
     # A lone letter is part of a name ('Mach E', 'e-tron'), not a word of the relation.
     relation = frozenset(stem for stem in relation if len(stem) > 1)
@@ -1152,6 +1191,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 _surname(found) in asked_words
                 or _nationality_not_a_name(text, match)
                 or _no_one(match.group())
+                or _THE_RUN_BEFORE.search(text, 0, match.start())
                 or not _beside_named(asked, text, match)
             ):
                 continue
@@ -1334,15 +1374,21 @@ def of_someone_else(asked: Need, text: str) -> bool:
 
 
 def _a_person_asked_of(name: str, question: str) -> bool:
-    """A first name, then a surname that is no English word ('Walter Reed' may be a
-    hospital, 'Davis Cup' is none), not as an owner ("Noah Hawley's film")."""
+    """A first name, or a role before the name ("Austria's interior minister Wolfgang
+    Peschorn"), then a surname that is no English word ('Walter Reed' may be a hospital,
+    'Davis Cup' is none); not as an owner ("Noah Hawley's film")."""
     words = name.split()
     return (
         len(words) > 1
-        and a_first_name(words[0])
+        and (a_first_name(words[0]) or bool(_after_role(name).search(question)))
         and not an_english_word(words[-1])
         and not re.search(rf"\b{re.escape(name)}['’]s\b", question)
     )
+
+
+@lru_cache(maxsize=1024)
+def _after_role(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{ROLES})\s+{re.escape(name)}\b", re.IGNORECASE)
 
 
 _SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii"])
