@@ -76,6 +76,14 @@ _COUNT = re.compile(
     r"((?:[\s-]+(?!\d)[\w-]+){1,4})",
     re.IGNORECASE,
 )
+# A count told the other way round: 'the number of H100s owned by Korea's AI companies was
+# only 1,961'.
+_NUMBER_OF = re.compile(
+    rf"\bnumber of ((?:[\w-]+\s+){{0,2}}[\w-]+)\b[^.;]{{0,100}}?\b(?:is|was|are|were|stood at"
+    rf"|reached|rose to|fell to|hit|totall?ed)\s+(?:only\s+|just\s+|about\s+|nearly\s+"
+    rf"|more than\s+|around\s+)?(?:\d|(?:{_NUMBER_WORDS})\b)",
+    re.IGNORECASE,
+)
 # How fully another amount answers 'how many X' when no count of X is found.
 _OTHER_COUNT = 0.5
 # A country, asked for a city: only the region of the answer.
@@ -1151,8 +1159,8 @@ def fact_strength(asked: Need, text: str) -> float:
     asked_words = set(re.findall(r"\w+", question))
     if asked.counted:
         # 'How many years?' is answered by a count of years: another amount only in part.
-        counts = (content_stems(m.group(1)) for m in _COUNT.finditer(text))
-        if any(found & (asked.alike | {asked.counted}) for found in counts):
+        counts = chain(_COUNT.finditer(text), _NUMBER_OF.finditer(text))
+        if any(content_stems(m.group(1)) & (asked.alike | {asked.counted}) for m in counts):
             return 1.0
         if asked.counted in content_stems(text):
             return 0.0  # it speaks of votes without counting them: its number counts another thing
@@ -1371,6 +1379,27 @@ def of_someone_else(asked: Need, text: str) -> bool:
         return False
     people = [name for name in asked.names if _a_person_asked_of(name, asked.question)]
     return bool(people) and not any(_names_person(name, text) for name in people)
+
+
+# A year the question sets its fact in: 'in 2019', 'as of 2016', 'by the end of 2023' (not
+# 'the 2016 film' nor 'Euro 2020', which name things).
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|for|since|by|through|until|as of|(?:start|end|beginning|middle) of)"
+    r"\s+((?:19|20)\d{2})\b(?!\s*[-–]?\s*\w*\d)",
+    re.IGNORECASE,
+)
+_A_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def of_another_year(asked: Need, text: str) -> bool:
+    """The question sets what it asks in a year and text names other years, never that one:
+    its figures are of another time ('in 2015, 9 million deaths' for 'How many died in
+    2019?')."""
+    if asked.kind is AnswerType.time:
+        return False
+    years = set(_IN_YEAR.findall(asked.question))
+    named = set(_A_YEAR.findall(text))
+    return bool(years and named) and not years & named
 
 
 def _a_person_asked_of(name: str, question: str) -> bool:
