@@ -256,6 +256,14 @@ def a_noun(word: str) -> bool:
     return "NOUN" in lemmas and "AUX" not in lemmas
 
 
+@lru_cache(maxsize=8192)
+def a_thing_noun(word: str) -> bool:
+    """A noun English never uses as an adjective or adverb: 'browser', 'market'; not 'last'
+    ('in the Bronx last year')."""
+    lemmas = getAllLemmas(word.lower())
+    return "NOUN" in lemmas and not {"ADJ", "ADV", "AUX"} & lemmas.keys()
+
+
 _CLITIC = re.compile(r"['’](?:s|m|re|ve|ll|d|t)$|n['’]t$")
 # Words English has beside its nouns, verbs, adjectives and adverbs (which the word tables
 # hold) and its stop words: 'Although', 'Despite' and 'Thirty-two' name nothing.

@@ -46,6 +46,7 @@ from rag.text import (
     WEEKDAYS,
     a_first_name,
     a_noun,
+    a_thing_noun,
     a_verb,
     an_english_word,
     content_stems,
@@ -255,6 +256,13 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
         )
     ],
 }
+# What a rate is asked per: 'share' of 'at what price per share', 'month' of 'how much a
+# month' (not 'per cent').
+_PER_ASKED = re.compile(
+    r"\bper\s+(?!cent\b)([a-z]+)\b|\bhow much\b.*?\ba\s+(year|month|week|day"
+    r"|night|hour|head|share|unit|person)\b",
+    re.IGNORECASE,
+)
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
@@ -442,6 +450,20 @@ class Need:
             words for sum_, words in SUMS_AND_WORDS.items() if content_stems(sum_) <= self.stems
         )
         return content_stems(next(named, ""))
+
+    @cached_property
+    def per(self) -> re.Pattern[str] | None:
+        """A rate asked for ('At what price per share...?', 'How much a month...?'): only an
+        amount told per the same thing answers it, not a total."""
+        if self.kind is not AnswerType.amount:
+            return None
+        found = _PER_ASKED.search(self.question)
+        if not found:
+            return None
+        unit = re.escape(found.group(1) or found.group(2))
+        return re.compile(
+            rf"\b(?:per|a|an|each|every)[\s-]+{unit}\b|/\s?{unit}\b|\b{unit}ly\b", re.IGNORECASE
+        )
 
     @cached_property
     def settlement(self) -> bool:
@@ -1165,6 +1187,8 @@ def fact_strength(asked: Need, text: str) -> float:
         if asked.counted in content_stems(text):
             return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
+    if asked.per and not asked.per.search(text):
+        return 0.0
     if asked.money:
         if asked.sum_words and not asked.sum_words & content_stems(text):
             return 0.0
@@ -1203,6 +1227,8 @@ def fact_strength(asked: Need, text: str) -> float:
                 or not _beside_named(asked, text, match)
             ):
                 continue
+            if asked.kind is AnswerType.place and _a_named_thing(text, match):
+                continue
             if asked.settlement and _country(text, match.start()):
                 best = max(best, strength * _OTHER_PLACE)
                 continue
@@ -1210,6 +1236,23 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.kind is AnswerType.place and not best:
         return _named_place(question, text) * (_OTHER_PLACE if asked.settlement else 1.0)
     return best
+
+
+_THE_NAME = re.compile(r"\s(?:the|a|an)\s+(\w+)$")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+
+
+def _a_named_thing(text: str, match: re.Match[str]) -> bool:
+    """'in the Chrome browser', 'at the Disney company': a thing of a kind, by its name, and
+    no place ('in the Netherlands market' is one)."""
+    name = _THE_NAME.search(match.group())
+    after = _NEXT_WORD.match(text, match.end())
+    return bool(
+        name
+        and after
+        and a_thing_noun(after.group(1))
+        and _folded(name.group(1)) not in place_names()
+    )
 
 
 def _given(found: str, question: str) -> bool:
