@@ -577,7 +577,7 @@ def _doer_of(noun: str) -> str | None:
 # and 'executives of both companies' does not say who the chief executive is.
 _CHIEF_TITLES = {"executive": "ceo", "financial": "cfo", "operating": "coo", "technology": "cto"}
 _CHIEF = re.compile(rf"\bchief ({'|'.join(_CHIEF_TITLES)})(?: officer)?\b")
-_NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
+NAME_NUMBER = re.compile(r"\b([a-z][\w-]*)[\s-](\d{1,3})\b")
 # A role under another is a role of its own: 'deputy associate administrator' does not say who
 # the administrator is, nor 'vice president' who the president is.
 _RANKED = sorted(PERSON_NOUNS | set(_CHIEF_TITLES.values()), key=len, reverse=True)
@@ -599,5 +599,5 @@ def content_stems(text: str) -> frozenset[str]:
     )
     kept = [_lemma(w) for w in words(lowered) if w not in _stopwords()]
     kept += [verb for w in kept if (verb := _doer_of(w))]
-    kept += [word + number for word, number in _NAME_NUMBER.findall(lowered)]
+    kept += [word + number for word, number in NAME_NUMBER.findall(lowered)]
     return frozenset(_stemmer().stemWords(kept))

@@ -365,7 +365,8 @@ _TYPE_CUES = (
                                    rf"|\bwhat (is|was|are|were|will be) (the|its|their|his|her"
                                    rf"|[\w.&-]+(?: [\w.&-]+){{0,3}}['’]s)( [\w-]+)?"
                                    rf" ({'|'.join(sorted(_AMOUNT_NOUNS | _SUMS))})s?"
-                                   r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during)\s+\w)",
+                                   r"(?=\s*[?,]|\s+(of|for|in|on|at|from|per|to|by|during|when"
+                                   r"|after|before)\s+\w)",
                                    re.I)),
     (AnswerType.person, re.compile(r"^\s*who(se)?\b|\bwho (is|was|are|were|led|leads|said)\b"
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her)"

@@ -41,6 +41,7 @@ from rag.answering.question import (
 from rag.text import (
     CALENDAR,
     MONTHS,
+    NAME_NUMBER,
     PERSON_NOUNS,
     SAYING_VERBS,
     WEEKDAYS,
@@ -331,6 +332,7 @@ _YEARS = [
         0.4,
     ),
 ]
+_PAST_TIME = re.compile(r"\b(?:yesterday|last|ago|earlier)\b", re.IGNORECASE)
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
 # what a sentence about what is to come says: a past event's day ('Police arrested six people
 # Monday') does not say when they will appear in court.
@@ -1209,6 +1211,8 @@ def fact_strength(asked: Need, text: str) -> float:
                 continue
             if asked.counted and _counts_another(text, match):
                 continue
+            if asked.ahead and _PAST_TIME.search(found):
+                continue  # 'last year' does not say when something will be
             if asked.measure and not _in_measure(asked.measure, asked.question, text, match, money):
                 continue
             if asked.spending and not (
@@ -1368,6 +1372,12 @@ _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\"“”(])\s*$")
 _COMPOUND_END = re.compile(r"-[a-z]+$")
 
 
+# Words after a company's name that make it no other company: 'SoftBank Group Corp'.
+_COMPANY_SUFFIXES = frozenset(
+    ["group", "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "holdings", "ag", "sa"]
+)
+
+
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
     VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
@@ -1376,7 +1386,10 @@ def _new_name_beside(asked: Need, text: str) -> bool:
     name counts, so 'The Navy will hand over a surplus ship' passes too; where a 'which'
     question's noun is not in the text, a name anywhere in it does ('LG Chem supplies the
     batteries')."""
-    asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", asked.question.lower())}
+    question = asked.question.lower()
+    asked_words = {POSSESSIVE.sub("", w) for w in re.findall(r"[\w'’&.-]+", question)}
+    # A model written either way is the question's: 'LC500' of 'LC 500'.
+    asked_words |= {word + number for word, number in NAME_NUMBER.findall(question)}
     says_it = asked.named <= content_stems(text)
     if not says_it and not asked.name_anywhere:
         return False
@@ -1397,6 +1410,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
             not (
                 len(word) < 2
                 or word.lower() in asked_words
+                or word.lower().rstrip(".") in _COMPANY_SUFFIXES
                 or word in _COMMON_ACRONYMS
                 or _CALENDAR_NAME.match(word)
                 or _nationality(word)
