@@ -1184,7 +1184,11 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.counted:
         # 'How many years?' is answered by a count of years: another amount only in part.
         counts = chain(_COUNT.finditer(text), _NUMBER_OF.finditer(text))
-        if any(content_stems(m.group(1)) & (asked.alike | {asked.counted}) for m in counts):
+        if any(
+            content_stems(m.group(1)) & (asked.alike | {asked.counted})
+            and not _another_outcome(asked, _clause_around(text, m.start()))
+            for m in counts
+        ):
             return 1.0
         if asked.counted in content_stems(text):
             return 0.0  # it speaks of votes without counting them: its number counts another thing
@@ -1311,6 +1315,42 @@ def counted_nouns(text: str) -> frozenset[str]:
         for pattern, _ in _FACTS[AnswerType.amount]
         for match in pattern.finditer(text)
         for noun in _nouns_counted(text, match)
+    )
+
+
+# What befell those a news story counts: '100 protesters killed' counts no one arrested.
+_OUTCOMES = tuple(
+    content_stems(words)
+    for words in [
+        "killed dead died deaths fatalities slain",
+        "injured wounded hurt injuries",
+        "arrested detained jailed",
+        "missing",
+        "displaced evacuated homeless",
+        "rescued",
+    ]
+)
+
+
+_CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)|\.(?:\s|$)")
+
+
+def _clause_around(text: str, at: int) -> str:
+    """The clause a count stands in: '106 protesters in 21 cities have been killed', 'the
+    deaths of at least four members of the security forces'."""
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, at)]
+    after = _CLAUSE_BREAK.search(text, at)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+def _another_outcome(asked: Need, clause: str) -> bool:
+    """The count is of those who met another fate than the one asked about."""
+    counted_words = content_stems(clause)
+    asked_fates = [fates for fates in _OUTCOMES if fates & asked.relation]
+    return (
+        bool(asked_fates)
+        and any(fates & counted_words for fates in _OUTCOMES if fates not in asked_fates)
+        and not any(fates & counted_words for fates in asked_fates)
     )
 
 
