@@ -468,6 +468,13 @@ class Need:
         )
 
     @cached_property
+    def role(self) -> re.Pattern[str] | None:
+        """The role 'who' asks the holder of: 'captain' of 'Who is the captain of Spain's
+        team?'."""
+        found = _WHO_HOLDS.search(self.question) if self.kind is AnswerType.person else None
+        return re.compile(rf"\b{found.group(1)}", re.IGNORECASE) if found else None
+
+    @cached_property
     def settlement(self) -> bool:
         """'In which city...?' is not answered by a country."""
         return self.kind is AnswerType.place and bool(_SETTLEMENT.search(self.question))
@@ -1232,6 +1239,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 or _nationality_not_a_name(text, match)
                 or _no_one(match.group())
                 or _THE_RUN_BEFORE.search(text, 0, match.start())
+                or _apart_from_role(asked, text, match)
                 or not _beside_named(asked, text, match)
             ):
                 continue
@@ -1261,6 +1269,26 @@ def _a_named_thing(text: str, match: re.Match[str]) -> bool:
         and a_thing_noun(after.group(1))
         and _folded(name.group(1)) not in place_names()
     )
+
+
+# 'Who is the captain of...?', 'Who was the bishop who...?'
+_WHO_HOLDS = re.compile(
+    r"^\W*who (?:is|was|are|were) the (?:[\w'’-]+ ){0,2}?([a-z]+)(?= (?:of|at|in|for|who|that"
+    r"|whose|on|with)\b|\?)",
+    re.IGNORECASE,
+)
+# How far from its role the name of whoever holds it is written: 'captain Sergi Bruguera',
+# 'Sergi Bruguera, Spain's captain,'.
+_ROLE_REACH = 30
+
+
+def _apart_from_role(asked: Need, text: str, name: re.Match[str]) -> bool:
+    """Text names the role asked about, but not beside this name: in '"...the captain had a
+    lot of confidence in our team," Mahut said', Mahut is who spoke of the captain."""
+    if asked.role is None or not asked.role.search(text):
+        return False
+    around = text[max(0, name.start() - _ROLE_REACH) : name.end() + _ROLE_REACH]
+    return not asked.role.search(around)
 
 
 def _given(found: str, question: str) -> bool:
