@@ -1630,7 +1630,8 @@ def attributes_speech(asked: Need, text: str) -> bool:
     if not asked.speakers:
         return True
     return shares_relation(asked, text) and all(
-        _speaks(_surname(name), text) for name in asked.speakers
+        _speaks(_surname(name), text, _a_person_asked_of(name, asked.question))
+        for name in asked.speakers
     )
 
 
@@ -1639,16 +1640,18 @@ _WORD_BEFORE = re.compile(r"([\w'’.-]+)\W*$")
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 
 
-def _speaks(surname: str, text: str) -> bool:
+def _speaks(surname: str, text: str, person: bool) -> bool:
     """'Djokovic said', '..., Djokovic, the No. 1, told reporters', 'according to Djokovic':
     the name (not its possessive: 'Trump's tariffs hurt, said Grassley') and its saying verb,
     with no quotation and no other name (a place's aside) right before the verb between them
     ('"Djokovic is tired," Nadal said' quotes Nadal, 'Trump was criticised, with Grassley
-    saying' Grassley)."""
+    saying' Grassley). 'It said' is a company's or a body's words, not a `person`'s."""
     name = re.escape(surname)
     for match in re.finditer(rf"\b{name}\b(?!['’]s)([^\"“”!?]{{0,120}}?)\b{SAYING_VERBS}\b", text):
         before = _WORD_BEFORE.search(match.group(1))
         speaker = before.group(1) if before else ""
+        if person and speaker.lower() == "it":
+            continue
         if (
             not speaker[:1].isupper()
             or speaker.lower() in _PRONOUNS
