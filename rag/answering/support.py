@@ -419,6 +419,12 @@ class Need:
         return named_thing(self.question) is None
 
     @cached_property
+    def any_name_answers(self) -> bool:
+        """'Which company makes it?' is answered by a name the text need not say is a
+        company's: weak evidence on its own."""
+        return self.kind is AnswerType.other and bool(self.named) and self.name_anywhere
+
+    @cached_property
     def measure(self) -> str | None:
         """What 'how' asks the measure of: 'long' of 'How long did it last?'."""
         found = _MEASURE.search(self.question)
