@@ -1,0 +1,169 @@
+"""Whether a quote holds the very fact asked, and not one of another person, year, fate, rate
+or thing: the checks that decline near-topic questions the articles do not answer."""
+
+import numpy as np
+from llama_index.core.embeddings import MockEmbedding
+from llama_index.core.schema import NodeWithScore, TextNode
+
+from rag.answering.extractive import ExtractiveAnswerer
+from rag.answering.question import AnswerType
+from rag.answering.support import (
+    attributes_speech,
+    fact_strength,
+    need,
+    of_another_year,
+    of_someone_else,
+    shares_relation,
+)
+from rag.retrieval import RetrievedPassage
+from rag.text import sentence_spans
+
+EMBED = MockEmbedding(embed_dim=8)
+
+
+def test_what_someone_was_paid_asks_for_money() -> None:
+    asked = need("What was Justin Lin paid to direct Star Trek Beyond?")
+    assert (asked.kind, asked.money) == (AnswerType.amount, True)
+    assert fact_strength(asked, "Star Trek Beyond was directed by Justin Lin in 2016.") == 0.0
+    assert fact_strength(asked, "Lin was paid $10 million to direct it.") == 1.0
+    assert need("What did Emirates pay for the jets?").money
+
+
+def test_what_made_someone_do_a_thing_asks_why() -> None:
+    asked = need("What made Pat Maroon leave his hometown Blues for Tampa Bay?")
+    assert asked.kind is AnswerType.reason
+    assert asked.relation == {"leav"}  # 'made' is no word of what happened
+
+
+def test_a_view_or_a_response_is_asked_of_the_one_who_gave_it() -> None:
+    view = need("What was Anezina Solomonidou's view of NASA's plan to fly a drone on Titan?")
+    response = need("How did Boris Johnson respond to criticism of the renamed account?")
+    assert (view.kind, view.speakers) == (AnswerType.statement, ("Anezina Solomonidou",))
+    assert (response.kind, response.speakers) == (AnswerType.statement, ("Boris Johnson",))
+    assert not attributes_speech(view, '"A drone flying on Titan is really cool," Lopes said.')
+    assert attributes_speech(view, "The drone plan is bold, Solomonidou said.")
+
+
+def test_it_said_is_a_bodys_words_not_a_persons() -> None:
+    johnson = need("What did Boris Johnson say about the account?")
+    renamed = (
+        "The debate was between Boris Johnson and Jeremy Corbyn. Renamed to look neutral, "
+        "it posted tweets about the account."
+    )
+    assert not attributes_speech(johnson, renamed)
+    company = need("What did Apple say about the delay?")
+    assert attributes_speech(company, "Apple missed the date. It said the delay was brief.")
+
+
+def test_a_person_named_after_a_role_is_whose_fact_is_asked() -> None:
+    asked = need("Where was Austria's interior minister Wolfgang Peschorn born?")
+    assert of_someone_else(asked, "Although Hitler was born in Braunau in 1889, Austria...")
+    assert not of_someone_else(asked, "Peschorn was born in Vienna.")
+
+
+def test_places_and_parts_of_longer_names_name_no_one() -> None:
+    who = need("Who was stabbed on the train?")
+    assert fact_strength(who, "A man was stabbed on a San Francisco Bay Area train.") == 0.0
+    assert fact_strength(who, "The New York Police Department said a man was stabbed.") == 0.0
+    assert fact_strength(who, "John Smith was stabbed on the train.") == 1.0
+    spokesperson = need("Who is the spokesperson who would not discuss the pricing?")
+    listing = "Shares will list at the Hong Kong Stock Exchange next week."
+    assert fact_strength(spokesperson, listing) == 0.0
+    assert fact_strength(spokesperson, "One of Alibaba's New York-listed shares is eight.") == 0.0
+
+
+def test_a_fact_set_in_a_year_is_not_read_from_other_years() -> None:
+    asked = need("How many people died from air pollution in Delhi in 2019?")
+    assert of_another_year(asked, "In 2015, there were 9 million premature deaths worldwide.")
+    assert not of_another_year(asked, "In 2019, 12,000 people died of it in Delhi.")
+    assert not of_another_year(asked, "Some 12,000 people died of it in Delhi.")
+    # A year that names a thing sets no time: 'the 2016 film', 'Euro 2020'.
+    assert not of_another_year(need("Who directed the 2016 film Star Trek Beyond?"), "In 2013")
+    assert not of_another_year(need("Who managed Wales at Euro 2020?"), "Since 2018, Giggs")
+
+
+def test_the_number_of_a_thing_told_after_it_counts_it() -> None:
+    asked = need("How many H100s did Korea's AI companies own at the end of 2023?")
+    text = "The total number of H100s owned by AI companies in Korea was only 1,961 in 2023."
+    assert fact_strength(asked, text) == 1.0
+
+
+def test_a_rate_is_answered_by_an_amount_per_the_same_thing() -> None:
+    per_share = need("At what price per share is SoftBank buying out shareholders?")
+    assert fact_strength(per_share, "SoftBank will fund a $3 billion buyout of shareholders.") == 0
+    assert fact_strength(per_share, "SoftBank offered $19.19 a share to shareholders.") == 1.0
+    per_month = need("How much does a Disney+ subscription cost per month?")
+    assert fact_strength(per_month, "Disney's $6.99-a-month service is stocked.") == 1.0
+    assert need("What percentage of voters, per cent, agreed?").per is None
+
+
+def test_a_thing_of_a_kind_named_after_in_the_is_no_place() -> None:
+    city = need("In which city are the analysts based?")
+    assert fact_strength(city, "The port runs at 60fps in the Chrome browser.") == 0.0
+    where = need("Where did the company expand?")
+    assert fact_strength(where, "It expanded in the Netherlands market last year.") == 1.0
+    assert fact_strength(where, "It expanded in the Bronx last year.") == 1.0
+
+
+def test_what_the_score_was_when_a_team_won_asks_an_amount() -> None:
+    asked = need("What was the final score when Austria beat North Macedonia?")
+    assert asked.kind is AnswerType.amount
+    assert fact_strength(asked, "Austria punched its ticket by beating North Macedonia.") == 0
+
+
+def test_a_model_or_a_company_written_another_way_is_no_other_name() -> None:
+    gearbox = need("Which company makes the gearbox in the Lexus LC 500 Convertible?")
+    assert fact_strength(gearbox, "The LC500 Convertible could arrive in the future.") == 0.0
+    assert fact_strength(gearbox, "Aisin makes the gearbox of the LC 500 Convertible.") == 1.0
+    bank = need("Which bank is advising SoftBank on the offer?")
+    assert fact_strength(bank, "The offer came from SoftBank Group Corp. last month.") == 0.0
+
+
+def test_a_past_time_does_not_say_when_something_will_be() -> None:
+    asked = need("When will Trump complete the remaining stages of his physical?")
+    assert fact_strength(asked, "He was given a plan last year after his physical.") == 0.0
+    assert fact_strength(asked, "The remaining stages will be completed next month.") > 0
+
+
+def test_a_count_of_those_who_met_another_fate_answers_nothing() -> None:
+    injured = need("How many people have been injured in the protests?")
+    assert fact_strength(injured, "At least 106 people in 21 cities have been injured.") == 1.0
+    assert fact_strength(injured, "At least 106 people in 21 cities have been killed.") == 0.0
+    assert fact_strength(injured, "Officials reported the deaths of at least four people.") == 0
+    died = need("How many people died in the crash?")
+    assert fact_strength(died, "Five people were killed in the crash, and 1,200 were hurt.") == 1
+
+
+def test_a_name_far_from_the_role_asked_is_not_its_holder() -> None:
+    asked = need("Who is the captain of Spain's Davis Cup team?")
+    quoted = (
+        '"We arrived late from London, but the captain had confidence in our team," Mahut said.'
+    )
+    assert fact_strength(asked, quoted) == 0.0
+    assert fact_strength(asked, "Spain captain Sergi Bruguera said the team was tired.") == 1.0
+    # Where the text does not name the role, a name may still answer: 'Giggs' team'.
+    assert fact_strength(asked, "Sergi Bruguera picked the team on Monday.") == 1.0
+
+
+def passage(text: str) -> RetrievedPassage:
+    meta = {"article_id": "lexus", "title": "Lexus shows the LC 500", "start": 0, "end": len(text)}
+    spans = sentence_spans(text)
+    sentences = [text[s:e] for s, e in spans]
+    vectors = np.asarray(EMBED.get_text_embedding_batch(sentences), dtype=np.float32)
+    node = NodeWithScore(node=TextNode(text=text, metadata=meta), score=1.0)
+    return RetrievedPassage(node, 1.0, 0.5, spans, vectors)
+
+
+def test_where_any_name_may_answer_the_relation_must_be_in_words() -> None:
+    """Every sentence here is as close to the question in meaning as can be: only words tell
+    whether one says who makes the gearbox."""
+    answerer = ExtractiveAnswerer(lambda texts: np.ones((len(texts), 8), dtype=np.float32))
+    question = "Which company makes the gearbox in the Lexus LC 500?"
+    vector = EMBED.get_query_embedding(question)
+    assert need(question).any_name_answers
+    shown = passage("Lexus showed the LC 500 at the Tokyo Motor Show on Monday.")
+    assert answerer.answer(question, vector, [shown]) == ("", [])
+    made = passage("Aisin makes the gearbox for the LC 500.")
+    text, _ = answerer.answer(question, vector, [made])
+    assert text == "Aisin makes the gearbox for the LC 500. [1]"
+    assert shares_relation(need(question), made.node.node.text)
