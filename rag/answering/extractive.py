@@ -317,11 +317,7 @@ class ExtractiveAnswerer:
         question in meaning: a title saying 'Chief executive Tim Cook' does not make a year
         its sentence gives the year he became one."""
         evidence = "\n".join(unit.text for unit in units)
-        if shares_relation(asked, evidence):
-            return True
-        # A name anywhere is weak evidence of the thing asked ('Which company makes...?'):
-        # its relation must be in words, not in meaning alone.
-        return not asked.any_name_answers and any(
+        return shares_relation(asked, evidence) or any(
             unit.meaning >= _RELATION_BY_MEANING for unit in units
         )
 

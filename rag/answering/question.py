@@ -226,7 +226,7 @@ TITLES = frozenset(
     ]
 )
 # Nouns for the places a question may ask for: 'In which city...?', 'At which hotel...?'.
-_PLACE_NOUNS = frozenset(
+PLACE_NOUNS = frozenset(
     [
         "town",
         "city",
@@ -257,8 +257,7 @@ _PLACE_NOUNS = frozenset(
 SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:say|said|tell|told|write|wrote"
     r"|think|claim|argue|warn|add|mean|call|reply|respond|answer|react)\b"
-    # 'How did Johnson respond to...?', 'What was Solomonidou's view of...?' ask what they said.
-    r"|\bhow (?:did|does|do|has|have|had) ([\w\s'’.&-]{1,60}?) (?:reply|respond|answer|react)\b"
+    # "What was Solomonidou's view of...?" asks what she said.
     r"|\bwhat (?:is|was|are|were) ([\w\s'’.&-]{1,60}?)['’]s? (?:view|views|reaction|response"
     r"|opinion|verdict|take|position|stance|assessment)s? (?:of|on|to|about)\b",
     re.IGNORECASE,
@@ -359,7 +358,8 @@ CAUSE_ASKED = re.compile(
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(rf"\bhow (much|many|{'|'.join(HOW_MEASURES)})\b"
                                    rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
-                                   r" (?<!the )(cost|pay|charge)\b"
+                                   r" (?<!the )(cost|charge"
+                                   r"|pay(?! (?:tribute|attention|homage|respects?|a visit)))\b"
                                    rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}?"
                                    r" (worth|paid)\b"
                                    rf"|\bwhat (is|was|are|were|will be) (the|its|their|his|her"
@@ -391,7 +391,7 @@ _OPENING_CLAUSE = re.compile(
 
 
 # Nouns that ask for their kind of answer after 'which' or 'what': 'Which judge...?'.
-_KIND_NOUNS = {AnswerType.person: PERSON_NOUNS, AnswerType.place: _PLACE_NOUNS}
+_KIND_NOUNS = {AnswerType.person: PERSON_NOUNS, AnswerType.place: PLACE_NOUNS}
 _WHICH = re.compile(r"\b(?:which|what)\b", re.IGNORECASE)
 _NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) (?:the|their|its|his|her) names? of\b", re.I)
 _WORD_OR_MARK = re.compile(r"[\w'’-]+|[^\w\s]")

@@ -24,6 +24,7 @@ from rag.answering.question import (
     HOW_MEASURES,
     INNER_CAPITAL,
     OPENERS,
+    PLACE_NOUNS,
     POINTS_BACK,
     POSSESSIVE,
     ROLES,
@@ -140,9 +141,18 @@ _PERSON_RUN = re.compile(
     r"|Next|Former|Mr|Mrs|Ms|Dr|If|While|During|Since|Until|With|From|To)\b)"
     r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+)+\b"
 )
-# The start of a name after 'the', which names no one: a run found inside it ('Kong Stock
-# Exchange' of 'the Hong Kong Stock Exchange') names no one either.
 _THE_RUN_BEFORE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w'’.-]*\s+)+$")
+
+
+def _inside_a_name(text: str, match: re.Match[str]) -> bool:
+    """A name after 'the' names no one, nor a run found inside it ('Kong Stock Exchange' of
+    'the Hong Kong Stock Exchange'), but for an office ('the New York State Attorney
+    General', who is investigating)."""
+    return bool(_THE_RUN_BEFORE.search(text, 0, match.start())) and not any(
+        _a_title(word) for word in match.group().split()
+    )
+
+
 # A role without the name of whoever holds it: part of an answer to 'Who runs X?', none to
 # 'Who is the bishop...?', which gives the role itself.
 _BARE_ROLE = re.compile(
@@ -170,7 +180,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
                 r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
                 r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars"
                 r"|euros|pounds|won|yen)\b"
-                r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)\d+(?:\.\d+)?\b"
+                r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)(?<!:)\d+(?:\.\d+)?\b(?!:\d)"
                 r"|\b\d+(?:\.\d+)?(?:[x×]|-fold)(?!\w)",  # a multiple: '~9x as cost-effective'
                 re.IGNORECASE,
             ),
@@ -260,10 +270,18 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
 # What a rate is asked per: 'share' of 'at what price per share', 'month' of 'how much a
 # month' (not 'per cent').
 _PER_ASKED = re.compile(
-    r"\bper\s+(?!cent\b)([a-z]+)\b|\bhow much\b.*?\ba\s+(year|month|week|day"
-    r"|night|hour|head|share|unit|person)\b",
+    r"\bper\s+(?!cent\b)([a-z]+)\b|\bhow much\b.*?(?<!\bin )(?<!\bfrom )(?<!\bover )\ba\s+"
+    r"(year|month|week|day|night|hour|head|share|unit|person)\b(?!\s+(?:ago|earlier|before|later))",
     re.IGNORECASE,
 )
+# A rate written without 'per': 'annually', 'daily', '$25 each', '$40/hr'.
+_RATE_WORDS = {
+    "year": r"annual(?:ly)?|yearly|per annum",
+    "month": r"monthly",
+    "week": r"weekly",
+    "day": r"daily",
+    "hour": r"hourly|/\s?hr",
+}
 # Words any question may use that name no relation: 'What did X say about Y?' asks about Y.
 _GENERIC = content_stems(
     "what which who whom whose when where why how many much did does do is are was were "
@@ -419,12 +437,6 @@ class Need:
         return named_thing(self.question) is None
 
     @cached_property
-    def any_name_answers(self) -> bool:
-        """'Which company makes it?' is answered by a name the text need not say is a
-        company's: weak evidence on its own."""
-        return self.kind is AnswerType.other and bool(self.named) and self.name_anywhere
-
-    @cached_property
     def measure(self) -> str | None:
         """What 'how' asks the measure of: 'long' of 'How long did it last?'."""
         found = _MEASURE.search(self.question)
@@ -468,17 +480,13 @@ class Need:
         found = _PER_ASKED.search(self.question)
         if not found:
             return None
-        unit = re.escape(found.group(1) or found.group(2))
+        unit = (found.group(1) or found.group(2)).lower()
+        written = _RATE_WORDS.get(unit, "")
         return re.compile(
-            rf"\b(?:per|a|an|each|every)[\s-]+{unit}\b|/\s?{unit}\b|\b{unit}ly\b", re.IGNORECASE
+            rf"\b(?:per|a|an|each|every)[\s-]+{re.escape(unit)}\b|/\s?{re.escape(unit)}\b"
+            rf"|\beach\b{'|' if written else ''}{written}",
+            re.IGNORECASE,
         )
-
-    @cached_property
-    def role(self) -> re.Pattern[str] | None:
-        """The role 'who' asks the holder of: 'captain' of 'Who is the captain of Spain's
-        team?'."""
-        found = _WHO_HOLDS.search(self.question) if self.kind is AnswerType.person else None
-        return re.compile(rf"\b{found.group(1)}", re.IGNORECASE) if found else None
 
     @cached_property
     def settlement(self) -> bool:
@@ -832,9 +840,10 @@ def _no_one(run: str) -> bool:
         return True
     last = words[-1].lower().split("-")
     place = _folded(" ".join(words))
-    # A place of two words or more opens no name: 'San Francisco Bay Area', 'New York Times'
-    # ('Jordan Peterson' and 'Paris Hilton' open on one).
-    opens_on_place = any(
+    # A place of two words or more opens no name, but for one after a title: 'San Francisco
+    # Bay Area', 'New York Times', not 'New York Attorney General Letitia James' ('Jordan
+    # Peterson' and 'Paris Hilton' open on one word).
+    opens_on_place = not any(_a_title(word) for word in words) and any(
         _folded(" ".join(words[:end])) in place_names() for end in range(2, len(words))
     )
     return (
@@ -1197,13 +1206,14 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.counted:
         # 'How many years?' is answered by a count of years: another amount only in part.
         counts = chain(_COUNT.finditer(text), _NUMBER_OF.finditer(text))
-        if any(
-            content_stems(m.group(1)) & (asked.alike | {asked.counted})
-            and not _another_outcome(asked, _clause_around(text, m.start()))
+        of_it = [
+            _another_outcome(asked, _clause_around(text, m.start()))
             for m in counts
-        ):
+            if content_stems(m.group(1)) & (asked.alike | {asked.counted})
+        ]
+        if not all(of_it):
             return 1.0
-        if asked.counted in content_stems(text):
+        if asked.counted in content_stems(text) and not of_it:
             return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.per and not asked.per.search(text):
@@ -1244,8 +1254,7 @@ def fact_strength(asked: Need, text: str) -> float:
                 _surname(found) in asked_words
                 or _nationality_not_a_name(text, match)
                 or _no_one(match.group())
-                or _THE_RUN_BEFORE.search(text, 0, match.start())
-                or _apart_from_role(asked, text, match)
+                or _inside_a_name(text, match)
                 or not _beside_named(asked, text, match)
             ):
                 continue
@@ -1260,6 +1269,23 @@ def fact_strength(asked: Need, text: str) -> float:
     return best
 
 
+# Nouns for a kind of place: 'the Kharkiv region', 'the Swat valley', 'the Sinai desert'.
+_PLACE_KINDS = PLACE_NOUNS | {
+    "area",
+    "valley",
+    "desert",
+    "mountain",
+    "river",
+    "lake",
+    "coast",
+    "peninsula",
+    "border",
+    "basin",
+    "delta",
+    "square",
+    "park",
+    "campus",
+}
 _THE_NAME = re.compile(r"\s(?:the|a|an)\s+(\w+)$")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
@@ -1273,28 +1299,9 @@ def _a_named_thing(text: str, match: re.Match[str]) -> bool:
         name
         and after
         and a_thing_noun(after.group(1))
+        and noun_lemma(after.group(1)) not in _PLACE_KINDS
         and _folded(name.group(1)) not in place_names()
     )
-
-
-# 'Who is the captain of...?', 'Who was the bishop who...?'
-_WHO_HOLDS = re.compile(
-    r"^\W*who (?:is|was|are|were) the (?:[\w'’-]+ ){0,2}?([a-z]+)(?= (?:of|at|in|for|who|that"
-    r"|whose|on|with)\b|\?)",
-    re.IGNORECASE,
-)
-# How far from its role the name of whoever holds it is written: 'captain Sergi Bruguera',
-# 'Sergi Bruguera, Spain's captain,'.
-_ROLE_REACH = 30
-
-
-def _apart_from_role(asked: Need, text: str, name: re.Match[str]) -> bool:
-    """Text names the role asked about, but not beside this name: in '"...the captain had a
-    lot of confidence in our team," Mahut said', Mahut is who spoke of the captain."""
-    if asked.role is None or not asked.role.search(text):
-        return False
-    around = text[max(0, name.start() - _ROLE_REACH) : name.end() + _ROLE_REACH]
-    return not asked.role.search(around)
 
 
 def _given(found: str, question: str) -> bool:
@@ -1520,17 +1527,25 @@ _IN_YEAR = re.compile(
     re.IGNORECASE,
 )
 _A_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_SET_IN_YEAR = re.compile(
+    r"\b(?:in|during|as of|(?:start|end|beginning|middle) of)\s+((?:19|20)\d{2})\b", re.IGNORECASE
+)
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:last|this|that|next|the previous|the same) year\b|\ba year (?:earlier|ago|before)\b",
+    re.IGNORECASE,
+)
 
 
 def of_another_year(asked: Need, text: str) -> bool:
-    """The question sets what it asks in a year and text names other years, never that one:
-    its figures are of another time ('in 2015, 9 million deaths' for 'How many died in
-    2019?')."""
-    if asked.kind is AnswerType.time:
+    """The question sets what it asks in a year and text sets its figures in other years,
+    never that one: they are of another time ('In 2015, there were 9 million deaths' for 'How
+    many died in 2019?'). Not where text also tells a year from its own ('last year'), nor
+    a year a span starts from ('since 1981', 'from 2018 to 2019')."""
+    if asked.kind is AnswerType.time or _RELATIVE_YEAR.search(text):
         return False
     years = set(_IN_YEAR.findall(asked.question))
-    named = set(_A_YEAR.findall(text))
-    return bool(years and named) and not years & named
+    set_in = set(_SET_IN_YEAR.findall(text))
+    return bool(years and set_in) and not years & set(_A_YEAR.findall(text))
 
 
 def _a_person_asked_of(name: str, question: str) -> bool:

@@ -1,11 +1,6 @@
 """Whether a quote holds the very fact asked, and not one of another person, year, fate, rate
 or thing: the checks that decline near-topic questions the articles do not answer."""
 
-import numpy as np
-from llama_index.core.embeddings import MockEmbedding
-from llama_index.core.schema import NodeWithScore, TextNode
-
-from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.question import AnswerType
 from rag.answering.support import (
     attributes_speech,
@@ -13,12 +8,7 @@ from rag.answering.support import (
     need,
     of_another_year,
     of_someone_else,
-    shares_relation,
 )
-from rag.retrieval import RetrievedPassage
-from rag.text import sentence_spans
-
-EMBED = MockEmbedding(embed_dim=8)
 
 
 def test_what_someone_was_paid_asks_for_money() -> None:
@@ -27,6 +17,7 @@ def test_what_someone_was_paid_asks_for_money() -> None:
     assert fact_strength(asked, "Star Trek Beyond was directed by Justin Lin in 2016.") == 0.0
     assert fact_strength(asked, "Lin was paid $10 million to direct it.") == 1.0
     assert need("What did Emirates pay for the jets?").money
+    assert need("What did the crowd pay tribute to?").kind is AnswerType.other
 
 
 def test_what_made_someone_do_a_thing_asks_why() -> None:
@@ -35,13 +26,13 @@ def test_what_made_someone_do_a_thing_asks_why() -> None:
     assert asked.relation == {"leav"}  # 'made' is no word of what happened
 
 
-def test_a_view_or_a_response_is_asked_of_the_one_who_gave_it() -> None:
+def test_a_view_is_asked_of_the_one_who_gave_it() -> None:
     view = need("What was Anezina Solomonidou's view of NASA's plan to fly a drone on Titan?")
-    response = need("How did Boris Johnson respond to criticism of the renamed account?")
     assert (view.kind, view.speakers) == (AnswerType.statement, ("Anezina Solomonidou",))
-    assert (response.kind, response.speakers) == (AnswerType.statement, ("Boris Johnson",))
     assert not attributes_speech(view, '"A drone flying on Titan is really cool," Lopes said.')
     assert attributes_speech(view, "The drone plan is bold, Solomonidou said.")
+    # A response may be an act: 'Acme filed a countersuit.'
+    assert need("How did Acme respond to the lawsuit?").kind is AnswerType.other
 
 
 def test_it_said_is_a_bodys_words_not_a_persons() -> None:
@@ -70,6 +61,11 @@ def test_places_and_parts_of_longer_names_name_no_one() -> None:
     listing = "Shares will list at the Hong Kong Stock Exchange next week."
     assert fact_strength(spokesperson, listing) == 0.0
     assert fact_strength(spokesperson, "One of Alibaba's New York-listed shares is eight.") == 0.0
+    # An office after 'the', and a title after a place, are people.
+    investigating = need("Who is investigating WeWork?")
+    office = "WeWork is being investigated by the New York State Attorney General."
+    assert fact_strength(investigating, office) == 1.0
+    assert fact_strength(who, "New York Attorney General Letitia James said he was stabbed.") == 1
 
 
 def test_a_fact_set_in_a_year_is_not_read_from_other_years() -> None:
@@ -77,9 +73,18 @@ def test_a_fact_set_in_a_year_is_not_read_from_other_years() -> None:
     assert of_another_year(asked, "In 2015, there were 9 million premature deaths worldwide.")
     assert not of_another_year(asked, "In 2019, 12,000 people died of it in Delhi.")
     assert not of_another_year(asked, "Some 12,000 people died of it in Delhi.")
+    # A year told from the story's own, or one a span starts from, sets no other time.
+    assert not of_another_year(asked, "Deaths rose 5% from 2018 to 1,234.")
+    sold = need("How many cars did Tesla sell in 2023?")
+    assert not of_another_year(sold, "It sold 1.8 million cars last year, it said in January 2024.")
     # A year that names a thing sets no time: 'the 2016 film', 'Euro 2020'.
     assert not of_another_year(need("Who directed the 2016 film Star Trek Beyond?"), "In 2013")
     assert not of_another_year(need("Who managed Wales at Euro 2020?"), "Since 2018, Giggs")
+
+
+def test_a_clock_time_is_no_amount() -> None:
+    asked = need("How many people were arrested?")
+    assert fact_strength(asked, "Posted November 20, 2019 - 11:28 AMT by the news desk") == 0.0
 
 
 def test_the_number_of_a_thing_told_after_it_counts_it() -> None:
@@ -95,6 +100,9 @@ def test_a_rate_is_answered_by_an_amount_per_the_same_thing() -> None:
     per_month = need("How much does a Disney+ subscription cost per month?")
     assert fact_strength(per_month, "Disney's $6.99-a-month service is stocked.") == 1.0
     assert need("What percentage of voters, per cent, agreed?").per is None
+    assert fact_strength(need("How much does it cost per year?"), "It costs $5,000 annually.") == 1
+    assert fact_strength(need("What does a ticket cost per person?"), "Tickets are $25 each.") == 1
+    assert need("How much did sales grow from a year earlier?").per is None
 
 
 def test_a_thing_of_a_kind_named_after_in_the_is_no_place() -> None:
@@ -103,6 +111,7 @@ def test_a_thing_of_a_kind_named_after_in_the_is_no_place() -> None:
     where = need("Where did the company expand?")
     assert fact_strength(where, "It expanded in the Netherlands market last year.") == 1.0
     assert fact_strength(where, "It expanded in the Bronx last year.") == 1.0
+    assert fact_strength(where, "Fighting raged in the Kharkiv region.") == 1.0
 
 
 def test_what_the_score_was_when_a_team_won_asks_an_amount() -> None:
@@ -130,40 +139,9 @@ def test_a_count_of_those_who_met_another_fate_answers_nothing() -> None:
     assert fact_strength(injured, "At least 106 people in 21 cities have been injured.") == 1.0
     assert fact_strength(injured, "At least 106 people in 21 cities have been killed.") == 0.0
     assert fact_strength(injured, "Officials reported the deaths of at least four people.") == 0
+    # Where the count of the other fate stands beside one of the fate asked, the sentence
+    # still holds it in part.
+    both = "Five people were killed, police said, and 12 were injured."
+    assert fact_strength(injured, both) == 0.5
     died = need("How many people died in the crash?")
     assert fact_strength(died, "Five people were killed in the crash, and 1,200 were hurt.") == 1
-
-
-def test_a_name_far_from_the_role_asked_is_not_its_holder() -> None:
-    asked = need("Who is the captain of Spain's Davis Cup team?")
-    quoted = (
-        '"We arrived late from London, but the captain had confidence in our team," Mahut said.'
-    )
-    assert fact_strength(asked, quoted) == 0.0
-    assert fact_strength(asked, "Spain captain Sergi Bruguera said the team was tired.") == 1.0
-    # Where the text does not name the role, a name may still answer: 'Giggs' team'.
-    assert fact_strength(asked, "Sergi Bruguera picked the team on Monday.") == 1.0
-
-
-def passage(text: str) -> RetrievedPassage:
-    meta = {"article_id": "lexus", "title": "Lexus shows the LC 500", "start": 0, "end": len(text)}
-    spans = sentence_spans(text)
-    sentences = [text[s:e] for s, e in spans]
-    vectors = np.asarray(EMBED.get_text_embedding_batch(sentences), dtype=np.float32)
-    node = NodeWithScore(node=TextNode(text=text, metadata=meta), score=1.0)
-    return RetrievedPassage(node, 1.0, 0.5, spans, vectors)
-
-
-def test_where_any_name_may_answer_the_relation_must_be_in_words() -> None:
-    """Every sentence here is as close to the question in meaning as can be: only words tell
-    whether one says who makes the gearbox."""
-    answerer = ExtractiveAnswerer(lambda texts: np.ones((len(texts), 8), dtype=np.float32))
-    question = "Which company makes the gearbox in the Lexus LC 500?"
-    vector = EMBED.get_query_embedding(question)
-    assert need(question).any_name_answers
-    shown = passage("Lexus showed the LC 500 at the Tokyo Motor Show on Monday.")
-    assert answerer.answer(question, vector, [shown]) == ("", [])
-    made = passage("Aisin makes the gearbox for the LC 500.")
-    text, _ = answerer.answer(question, vector, [made])
-    assert text == "Aisin makes the gearbox for the LC 500. [1]"
-    assert shares_relation(need(question), made.node.node.text)
