@@ -772,57 +772,63 @@ def _named_country(question: str, text: str) -> float:
     return _NATIONALITY_STRENGTH if any(map(_nationality, found)) else 0.0
 
 
-# Last words of names that are events, bodies, buildings or streets, never people: 'Davis Cup
-# Finals', 'World Cup-style', 'White House', 'Seventh Street' (not 'Court', 'Union' or 'Post',
-# which end people's names too: 'Margaret Court').
-_NO_ONE_LAST = (_GENERIC_NOUNS - {"court", "union", "post"}) | {
-    "cup",
-    "final",
-    "finals",
-    "championship",
-    "championships",
-    "series",
-    "games",
-    "awards",
-    "festival",
-    "tournament",
-    "olympics",
-    "house",
-    "street",
-    "avenue",
-    "road",
-    "airport",
-    "station",
-    "hotel",
-    "county",
-    # places by their kind ('San Francisco Bay Area'; not 'Bay', 'Hill' nor 'Lake', which end
-    # people's names too)
+# Nouns for a kind of place: 'the Kharkiv region', 'the Swat valley', 'the Sinai desert', 'San
+# Francisco Bay Area' (not 'Bay', 'Hill', 'Lake' nor 'Park', which end people's names too).
+_PLACE_KINDS = PLACE_NOUNS | {
     "area",
     "valley",
-    "city",
-    "square",
-    "bridge",
-    "island",
-    "islands",
-    "district",
-    "region",
-    "province",
+    "desert",
     "coast",
     "peninsula",
+    "border",
+    "basin",
+    "delta",
+    "square",
+    "campus",
+    "bridge",
+    "islands",
     "harbor",
     "harbour",
-    # newspapers: 'the San Francisco Chronicle says'
-    "chronicle",
-    "times",
-    "journal",
-    "herald",
-    "tribune",
-    "gazette",
-    "news",
-    "telegraph",
-    "examiner",
-    "inquirer",
 }
+# Last words of names that are events, bodies, buildings, streets or places, never people: 'Davis
+# Cup Finals', 'World Cup-style', 'White House', 'Seventh Street' (not 'Court', 'Union' or 'Post',
+# which end people's names too: 'Margaret Court').
+_NO_ONE_LAST = (
+    (_GENERIC_NOUNS - {"court", "union", "post"})
+    | {
+        "cup",
+        "final",
+        "finals",
+        "championship",
+        "championships",
+        "series",
+        "games",
+        "awards",
+        "festival",
+        "tournament",
+        "olympics",
+        "house",
+        "street",
+        "avenue",
+        "road",
+        "airport",
+        "station",
+        "hotel",
+        "county",
+        # newspapers: 'the San Francisco Chronicle says'
+        "chronicle",
+        "times",
+        "journal",
+        "herald",
+        "tribune",
+        "gazette",
+        "news",
+        "telegraph",
+        "examiner",
+        "inquirer",
+    }
+    | _PLACE_KINDS
+)
 _COUNTED_WORD = re.compile(rf"^(?:{_NUMBER_WORDS}|one)$", re.IGNORECASE)
 
 
@@ -1269,23 +1275,6 @@ def fact_strength(asked: Need, text: str) -> float:
     return best
 
 
-# Nouns for a kind of place: 'the Kharkiv region', 'the Swat valley', 'the Sinai desert'.
-_PLACE_KINDS = PLACE_NOUNS | {
-    "area",
-    "valley",
-    "desert",
-    "mountain",
-    "river",
-    "lake",
-    "coast",
-    "peninsula",
-    "border",
-    "basin",
-    "delta",
-    "square",
-    "park",
-    "campus",
-}
 _THE_NAME = re.compile(r"\s(?:the|a|an)\s+(\w+)$")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
