@@ -350,6 +350,7 @@ _YEARS = [
         0.4,
     ),
 ]
+# A time told as past from the story's own: no answer to 'When will...?'.
 _PAST_TIME = re.compile(r"\b(?:yesterday|last|ago|earlier)\b", re.IGNORECASE)
 # A question about what is still to come ('When will...?', 'When is X expected to...?'), and
 # what a sentence about what is to come says: a past event's day ('Police arrested six people
@@ -1212,14 +1213,15 @@ def fact_strength(asked: Need, text: str) -> float:
     if asked.counted:
         # 'How many years?' is answered by a count of years: another amount only in part.
         counts = chain(_COUNT.finditer(text), _NUMBER_OF.finditer(text))
-        of_it = [
+        # Counts of the very thing, each marked if its clause tells of another fate.
+        other_fate = [
             _another_outcome(asked, _clause_around(text, m.start()))
             for m in counts
             if content_stems(m.group(1)) & (asked.alike | {asked.counted})
         ]
-        if not all(of_it):
+        if not all(other_fate):
             return 1.0
-        if asked.counted in content_stems(text) and not of_it:
+        if asked.counted in content_stems(text) and not other_fate:
             return 0.0  # it speaks of votes without counting them: its number counts another thing
         kinds = [(pattern, strength * _OTHER_COUNT) for pattern, strength in kinds]
     if asked.per and not asked.per.search(text):
@@ -1360,8 +1362,7 @@ _OUTCOMES = tuple(
         "rescued",
     ]
 )
-
-
+# Where a clause ends: not at the comma of a thousand ('1,441').
 _CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)|\.(?:\s|$)")
 
 
