@@ -37,6 +37,7 @@ from rag.answering.support import (
     question_parts,
     searched_parts,
     shares_relation,
+    unmarked_reason,
 )
 from rag.models import Citation
 from rag.retrieval import RetrievedPassage
@@ -317,7 +318,10 @@ class ExtractiveAnswerer:
         question in meaning: a title saying 'Chief executive Tim Cook' does not make a year
         its sentence gives the year he became one."""
         evidence = "\n".join(unit.text for unit in units)
-        return shares_relation(asked, evidence) or any(
+        if shares_relation(asked, evidence):
+            return True
+        # A sentence about the very event, but with no causal word, gives no reason for it.
+        return not unmarked_reason(asked, evidence) and any(
             unit.meaning >= _RELATION_BY_MEANING for unit in units
         )
 

@@ -357,7 +357,7 @@ CAUSE_ASKED = re.compile(
 )
 _TYPE_CUES = (
     (AnswerType.amount, re.compile(rf"\bhow (much|many|{'|'.join(HOW_MEASURES)})\b"
-                                   rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,60}}?"
+                                   rf"|\bwhat (did|does|do|will|would) {_NOT_SAYING}{{1,100}}?"
                                    r" (?<!the )(cost|charge"
                                    r"|pay(?! (?:tribute|attention|homage|respects?|a visit)))\b"
                                    rf"|\bwhat (is|was|are|were) {_NOT_SAYING}{{1,60}}?"

@@ -1266,7 +1266,9 @@ def fact_strength(asked: Need, text: str) -> float:
                 or not _beside_named(asked, text, match)
             ):
                 continue
-            if asked.kind is AnswerType.place and _a_named_thing(text, match):
+            if asked.kind is AnswerType.place and (
+                _a_named_thing(text, match) or _a_list_of_names(match)
+            ):
                 continue
             if asked.settlement and _country(text, match.start()):
                 best = max(best, strength * _OTHER_PLACE)
@@ -1293,6 +1295,16 @@ def _a_named_thing(text: str, match: re.Match[str]) -> bool:
         and noun_lemma(after.group(1)) not in _PLACE_KINDS
         and _folded(name.group(1)) not in place_names()
     )
+
+
+_CITY_AND_REGION = re.compile(r"^[A-Z][a-z]+,\s+([A-Z][a-z]+)$")
+
+
+def _a_list_of_names(match: re.Match[str]) -> bool:
+    """'Astrobotic, Intuitive Machines' lists names; 'Austin, Texas' and 'Baar, Switzerland'
+    place a city in its region."""
+    pair = _CITY_AND_REGION.match(match.group())
+    return bool(pair) and _folded(pair.group(1)) not in place_names()
 
 
 def _given(found: str, question: str) -> bool:
@@ -1362,6 +1374,8 @@ _OUTCOMES = tuple(
         "rescued",
     ]
 )
+
+
 # Where a clause ends: not at the comma of a thousand ('1,441').
 _CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)|\.(?:\s|$)")
 
@@ -1468,6 +1482,8 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         words = [POSSESSIVE.sub("", word) for word in run.group().split()]
         if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
             words = words[1:]
+        if any(spells(name, run.group()) for name in asked.names if ACRONYM.match(name)):
+            continue  # 'Volatiles Investigating Polar Exploration Rover' is VIPER
         # 'Alibaba's New York-listed shares' names a place beside the question's own name.
         new = [_COMPOUND_END.sub("", word) for word in words if word.lower() not in asked_words]
         if (
@@ -1482,6 +1498,8 @@ def _new_name_beside(asked: Need, text: str) -> bool:
                 len(word) < 2
                 or word.lower() in asked_words
                 or word.lower().rstrip(".") in _COMPANY_SUFFIXES
+                # 'EUS' of 'Exploration Upper Stage'
+                or (ACRONYM.match(word) and spells(word, asked.question))
                 or word in _COMMON_ACRONYMS
                 or _CALENDAR_NAME.match(word)
                 or _nationality(word)
@@ -1735,8 +1753,12 @@ def shares_relation(asked: Need, text: str) -> bool:
     if not asked.relation:
         return True
     shared = len(asked.relation & (content_stems(text) - _roles_of_others(asked, text)))
-    unmarked = asked.kind is AnswerType.reason and fact_strength(asked, text) < _MARKED_REASON
-    return shared >= (min(2, len(asked.relation)) if unmarked else 1)
+    return shared >= (min(2, len(asked.relation)) if unmarked_reason(asked, text) else 1)
+
+
+def unmarked_reason(asked: Need, text: str) -> bool:
+    """A reason asked for, and text gives none with a causal word ('because', 'opposed')."""
+    return asked.kind is AnswerType.reason and fact_strength(asked, text) < _MARKED_REASON
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
