@@ -248,7 +248,8 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
             re.compile(
                 r"\b(?:because|due to|owing to|as a result|result of|in order to|so that|therefore"
                 r"|reasons?|why|opposed|objected|conflicted|disagreed|refused|rejected|frustrated"
-                r"|concerns? (?:about|over|that)|led to|caused|blamed)\b",
+                r"|concerns? (?:about|over|that)|led to|caused|blamed|citing|prompting|prompted"
+                r"|stems? from|stemmed from|in response to|in a bid to|in an effort to|aimed at)\b",
                 re.IGNORECASE,
             ),
             1.0,
@@ -1267,7 +1268,7 @@ def fact_strength(asked: Need, text: str) -> float:
             ):
                 continue
             if asked.kind is AnswerType.place and (
-                _a_named_thing(text, match) or _a_list_of_names(match)
+                _a_named_thing(text, match) or _a_list_of_names(text, match)
             ):
                 continue
             if asked.settlement and _country(text, match.start()):
@@ -1298,13 +1299,19 @@ def _a_named_thing(text: str, match: re.Match[str]) -> bool:
 
 
 _CITY_AND_REGION = re.compile(r"^[A-Z][a-z]+,\s+([A-Z][a-z]+)$")
+_NAME_GOES_ON = re.compile(r"\s+[A-Z]")
 
 
-def _a_list_of_names(match: re.Match[str]) -> bool:
-    """'Astrobotic, Intuitive Machines' lists names; 'Austin, Texas' and 'Baar, Switzerland'
-    place a city in its region."""
+def _a_list_of_names(text: str, match: re.Match[str]) -> bool:
+    """'Astrobotic, Intuitive Machines' lists names: the second word opens a longer one that
+    is no place. 'Austin, Texas', 'Austin, Tex.' and 'Munich, Bavaria-based' place a city in
+    its region."""
     pair = _CITY_AND_REGION.match(match.group())
-    return bool(pair) and _folded(pair.group(1)) not in place_names()
+    return (
+        bool(pair)
+        and bool(_NAME_GOES_ON.match(text, match.end()))
+        and _folded(pair.group(1)) not in place_names()
+    )
 
 
 def _given(found: str, question: str) -> bool:
@@ -1463,6 +1470,22 @@ _COMPANY_SUFFIXES = frozenset(
 )
 
 
+def _without_spelled(words: list[str], asked: Need) -> list[str]:
+    """The words of a run less those that spell an acronym the question gives: 'Volatiles
+    Investigating Polar Exploration Rover' is VIPER, and 'European Central Bank President
+    Christine Lagarde' still names Lagarde for 'Which official did the ECB send?'."""
+    for acronym in (name for name in asked.names if ACRONYM.match(name)):
+        for start in range(len(words)):
+            initials = ""
+            for end in range(start, len(words)):
+                initials += words[end][0]
+                if initials == acronym:
+                    return words[:start] + words[end + 1 :]
+                if not acronym.startswith(initials):
+                    break
+    return words
+
+
 def _new_name_beside(asked: Need, text: str) -> bool:
     """A name the question does not give stands beside the thing asked ('NASA's rover,
     VIPER,'; 'a surplus American ship' has none): a run of capitalised words that is no
@@ -1482,8 +1505,7 @@ def _new_name_beside(asked: Need, text: str) -> bool:
         words = [POSSESSIVE.sub("", word) for word in run.group().split()]
         if _SENTENCE_OPENS.search(text, 0, run.start()) and an_english_word(words[0]):
             words = words[1:]
-        if any(spells(name, run.group()) for name in asked.names if ACRONYM.match(name)):
-            continue  # 'Volatiles Investigating Polar Exploration Rover' is VIPER
+        words = _without_spelled(words, asked)
         # 'Alibaba's New York-listed shares' names a place beside the question's own name.
         new = [_COMPOUND_END.sub("", word) for word in words if word.lower() not in asked_words]
         if (

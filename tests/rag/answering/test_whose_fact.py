@@ -131,6 +131,7 @@ def test_a_thing_of_a_kind_named_after_in_the_is_no_place() -> None:
     assert fact_strength(based, "Astrobotic is based in Pittsburgh, Pennsylvania.") == 1.0
     listed = "NASA picked the companies Astrobotic, Intuitive Machines and Orbit Beyond."
     assert fact_strength(based, listed) == 0.0
+    assert fact_strength(based, "The Austin, Tex., company Astrobotic makes landers.") == 1.0
 
 
 def test_what_the_score_was_when_a_team_won_asks_an_amount() -> None:
@@ -147,6 +148,9 @@ def test_a_model_or_a_company_written_another_way_is_no_other_name() -> None:
     spelled = "NASA's Volatiles Investigating Polar Exploration Rover (VIPER) will fly in 2022."
     assert fact_strength(builder, spelled) == 0.0
     assert fact_strength(builder, "Astrobotic is building VIPER for NASA.") == 1.0
+    # Only the words that spell it are the question's own.
+    official = need("Which official did the ECB send?")
+    assert fact_strength(official, "European Central Bank President Christine Lagarde went.") == 1
     stage = need("Which company builds the Exploration Upper Stage?")
     assert fact_strength(stage, "The rocket could use its Exploration Upper Stage (EUS).") == 0
     bank = need("Which bank is advising SoftBank on the offer?")
@@ -186,6 +190,8 @@ def test_a_sentence_close_in_meaning_gives_no_reason_without_a_causal_word() -> 
     vector = EMBED.get_query_embedding(question)
     bought = passage("Google has bought CloudSimple, a startup once key to Microsoft.")
     assert answerer.answer(question, vector, [bought]) == ("", [])
+    citing = passage("Google bought CloudSimple, citing its cloud engineers.")
+    assert answerer.answer(question, vector, [citing])[0].endswith("[1]")
     why = passage("Google bought CloudSimple because it wanted its cloud engineers.")
     text, _ = answerer.answer(question, vector, [why])
     assert text == "Google bought CloudSimple because it wanted its cloud engineers. [1]"
