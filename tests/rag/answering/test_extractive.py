@@ -10,15 +10,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from llama_index.core.embeddings import MockEmbedding
-from llama_index.core.schema import NodeWithScore, TextNode
 
 from rag.answering.extractive import ExtractiveAnswerer, PartEvidence
 from rag.retrieval import RetrievedPassage
 from rag.service import RagService
-from rag.text import sentence_spans
-
-EMBED = MockEmbedding(embed_dim=8)
+from tests.rag.answering.passages import EMBED, passage
 
 
 def distinct_words(texts: list[str]) -> np.ndarray:
@@ -28,16 +24,6 @@ def distinct_words(texts: list[str]) -> np.ndarray:
 
 
 ANSWERER = ExtractiveAnswerer(distinct_words)
-
-
-def passage(article_id: str, title: str, text: str, start: int = 0) -> RetrievedPassage:
-    """A retrieved passage at `start` in its article, with its sentences' vectors."""
-    meta = {"article_id": article_id, "title": title, "start": start, "end": start + len(text)}
-    spans = sentence_spans(text, offset=start)
-    sentences = [text[s - start : e - start] for s, e in spans]
-    vectors = np.asarray(EMBED.get_text_embedding_batch(sentences), dtype=np.float32)
-    node = NodeWithScore(node=TextNode(text=text, metadata=meta), score=1.0)
-    return RetrievedPassage(node, 1.0, 0.5, spans, vectors)
 
 
 FERRY = passage(

@@ -2,8 +2,6 @@
 or thing: the checks that decline near-topic questions the articles do not answer."""
 
 import numpy as np
-from llama_index.core.embeddings import MockEmbedding
-from llama_index.core.schema import NodeWithScore, TextNode
 
 from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.question import AnswerType
@@ -14,11 +12,9 @@ from rag.answering.support import (
     of_another_year,
     of_someone_else,
 )
-from rag.retrieval import RetrievedPassage
-from rag.text import sentence_spans
+from tests.rag.answering.passages import EMBED, passage
 
-# Every sentence and question gets the same vector: all are as close in meaning as can be.
-EMBED = MockEmbedding(embed_dim=8)
+TITLE = "Google buys a startup"
 
 
 def test_what_someone_was_paid_asks_for_money() -> None:
@@ -176,22 +172,14 @@ def test_a_count_of_those_who_met_another_fate_answers_nothing() -> None:
     assert fact_strength(died, "Five people were killed in the crash, and 1,200 were hurt.") == 1
 
 
-def passage(text: str) -> RetrievedPassage:
-    meta = {"article_id": "cloud", "title": "Google buys a startup", "start": 0, "end": len(text)}
-    spans = sentence_spans(text)
-    vectors = np.asarray(EMBED.get_text_embedding_batch([text[s:e] for s, e in spans]))
-    node = NodeWithScore(node=TextNode(text=text, metadata=meta), score=1.0)
-    return RetrievedPassage(node, 1.0, 0.5, spans, vectors.astype(np.float32))
-
-
 def test_a_sentence_close_in_meaning_gives_no_reason_without_a_causal_word() -> None:
     answerer = ExtractiveAnswerer(lambda texts: np.ones((len(texts), 8), dtype=np.float32))
     question = "Why did Google decide to buy CloudSimple?"
     vector = EMBED.get_query_embedding(question)
-    bought = passage("Google has bought CloudSimple, a startup once key to Microsoft.")
+    bought = passage("cloud", TITLE, "Google has bought CloudSimple, once key to Microsoft.")
     assert answerer.answer(question, vector, [bought]) == ("", [])
-    citing = passage("Google bought CloudSimple, citing its cloud engineers.")
+    citing = passage("cloud", TITLE, "Google bought CloudSimple, citing its cloud engineers.")
     assert answerer.answer(question, vector, [citing])[0].endswith("[1]")
-    why = passage("Google bought CloudSimple because it wanted its cloud engineers.")
+    why = passage("cloud", TITLE, "Google bought CloudSimple because it wanted its engineers.")
     text, _ = answerer.answer(question, vector, [why])
-    assert text == "Google bought CloudSimple because it wanted its cloud engineers. [1]"
+    assert text == "Google bought CloudSimple because it wanted its engineers. [1]"
