@@ -1551,15 +1551,14 @@ def of_someone_else(asked: Need, text: str) -> bool:
 
 # A year the question sets its fact in: 'in 2019', 'as of 2016', 'by the end of 2023' (not
 # 'the 2016 film' nor 'Euro 2020', which name things).
+_SETS_IN = r"in|during|as of|(?:start|end|beginning|middle) of"
 _IN_YEAR = re.compile(
-    r"\b(?:in|during|for|since|by|through|until|as of|(?:start|end|beginning|middle) of)"
-    r"\s+((?:19|20)\d{2})\b(?!\s*[-–]?\s*\w*\d)",
+    rf"\b(?:{_SETS_IN}|for|since|by|through|until)\s+((?:19|20)\d{{2}})\b(?!\s*[-–]?\s*\w*\d)",
     re.IGNORECASE,
 )
 _A_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_SET_IN_YEAR = re.compile(
-    r"\b(?:in|during|as of|(?:start|end|beginning|middle) of)\s+((?:19|20)\d{2})\b", re.IGNORECASE
-)
+# A year a text sets its figures in; not one a span starts from ('since 1981', 'from 2018').
+_SET_IN_YEAR = re.compile(rf"\b(?:{_SETS_IN})\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(
     r"\b(?:last|this|that|next|the previous|the same) year\b|\ba year (?:earlier|ago|before)\b",
     re.IGNORECASE,
