@@ -32,9 +32,9 @@ def assess(
     missing = [
         term
         for term in terms
-        if not all(_known(w, vocabulary) for w in words(term))
-        # An acronym the articles only spell out ('the Centers for Disease Control' for CDC).
-        and not (ACRONYM.match(term) and any(spells(term, p.node.node.text) for p in passages))
+        if not all(
+            _known(word, vocabulary) or word in _spelled_out(term, passages) for word in words(term)
+        )
     ]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")
@@ -45,6 +45,16 @@ def assess(
     ):
         return Evidence(False, f"no passage is close enough (best relevance {best:.2f})")
     return Evidence(True, "")
+
+
+def _spelled_out(term: str, passages: list[RetrievedPassage]) -> set[str]:
+    """The term's acronyms that the passages only spell out ('the Centers for Disease
+    Control' for CDC, the 'EEE' of 'Michigan EEE'), in lower case."""
+    return {
+        word.lower()
+        for word in term.split()
+        if ACRONYM.match(word) and any(spells(word, p.node.node.text) for p in passages)
+    }
 
 
 def _names_all_in(question: str, text: str) -> bool:

@@ -190,9 +190,10 @@ def _where_speaker_named(sentences: tuple[str, ...], open_after: list[bool], i: 
     return closing if closing is not None and closes_with_speaker(sentences[closing]) else i
 
 
-def _of_another(asked: Need, text: str) -> bool:
-    """Text's facts are someone else's, or another year's, than the question asks of."""
-    return of_someone_else(asked, text) or of_another_year(asked, text)
+def _of_another(asked: Need, unit: _Unit) -> bool:
+    """The unit's facts are someone else's, or another year's, than the question asks of."""
+    title = unit.meta.get("title") or ""
+    return of_someone_else(asked, unit.text, title) or of_another_year(asked, unit.text)
 
 
 def _within(units: list[_Unit], articles: set[str]) -> list[_Unit]:
@@ -332,7 +333,7 @@ class ExtractiveAnswerer:
         not answer for a company another story only mentions. Where someone is asked to have
         said something, one quote has them say it (`attributes_speech`)."""
         grounded = any(
-            holds_fact(asked, "\n".join(u.text for u in quotes if not _of_another(asked, u.text)))
+            holds_fact(asked, "\n".join(u.text for u in quotes if not _of_another(asked, u)))
             and cls._related(quotes, asked)
             and len(missing_names(asked, "\n".join(unit.subject for unit in quotes)))
             < max(len(asked.names), 1)

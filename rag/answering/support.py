@@ -298,6 +298,7 @@ _GENERIC = content_stems(
 # The word after 'how' says what kind of amount is asked ('How old is X?' asks an age), not
 # what the answer must speak of: 'X, 42, was voted off' answers it.
 _MEASURE = re.compile(rf"(?<=\bhow )(?:{'|'.join(HOW_MEASURES)})\b", re.IGNORECASE)
+_FAR_IN_TIME = re.compile(r"\bhow far (?:ahead|in advance|back|before)\b", re.IGNORECASE)
 _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _COUNTRY_ASKED = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation)\b", re.IGNORECASE)
 # The units an amount of each measure is told in: 'How long did the testimony last?' is not
@@ -440,8 +441,11 @@ class Need:
 
     @cached_property
     def measure(self) -> str | None:
-        """What 'how' asks the measure of: 'long' of 'How long did it last?'."""
+        """What 'how' asks the measure of: 'long' of 'How long did it last?', and of 'How far
+        ahead (in advance, back) ...?', as that asks a time."""
         found = _MEASURE.search(self.question)
+        if found and _FAR_IN_TIME.search(self.question):
+            return "long"
         return found.group().lower() if found else None
 
     @cached_property
@@ -484,8 +488,10 @@ class Need:
             return None
         unit = (found.group(1) or found.group(2)).lower()
         written = _RATE_WORDS.get(unit, "")
+        # A participle may stand between: 'per diluted share', 'an adjusted share'.
         return re.compile(
-            rf"\b(?:per|a|an|each|every)[\s-]+{re.escape(unit)}\b|/\s?{re.escape(unit)}\b"
+            rf"\b(?:per|a|an|each|every)[\s-]+(?:[a-z]+ed[\s-]+)?{re.escape(unit)}\b"
+            rf"|/\s?{re.escape(unit)}\b"
             rf"|\beach\b{'|' if written else ''}{written}",
             re.IGNORECASE,
         )
@@ -1104,6 +1110,8 @@ def _name_in(name: str, text: str) -> bool:
     ):
         return True  # its initials: 'U.S.' for 'United States', 'EU' for 'European Union'
     last = parts[-1] if parts[-1].lower() not in _GENERIC_NOUNS else parts[0]
+    if ACRONYM.match(last):
+        return _name_in(last, text)  # 'Michigan EEE' in 'Eastern Equine Encephalitis'
     return len(last) >= 3 and bool(re.search(rf"\b{re.escape(last)}\b", text))
 
 
@@ -1537,16 +1545,29 @@ def _new_name_beside(asked: Need, text: str) -> bool:
 _OF_SOMEONE = frozenset([AnswerType.amount, AnswerType.time, AnswerType.place])
 
 
-def of_someone_else(asked: Need, text: str) -> bool:
+def of_someone_else(asked: Need, text: str, title: str = "") -> bool:
     """The question asks a fact of a person it names in full ('Marcus Childers'), and text
     names none of them: its figures, dates and places are someone else's. (A sentence that
     says 'he' is quoted with the one that names him.) Not a fact of something of theirs
     ("Noah Hawley's film"), nor an age, which news gives after any noun for them ('the former
-    star, 42,')."""
+    star, 42,'). Nor where text names no one at all and its story's title names them: 'The
+    48-year-old Australian ... He is held at Belmarsh' under 'Julian Assange: Sweden drops
+    rape investigation'."""
     if asked.kind not in _OF_SOMEONE or asked.measure == "old":
         return False
     people = [name for name in asked.names if _a_person_asked_of(name, asked.question)]
-    return bool(people) and not any(_names_person(name, text) for name in people)
+    if not people or any(_names_person(name, text) for name in people):
+        return False
+    return _names_someone(text) or not any(_names_person(name, title) for name in people)
+
+
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][\w'’.-]*)\s+[A-Z][\w'’-]+")
+
+
+def _names_someone(text: str) -> bool:
+    """Text names a person: a first name or a title before a capitalised word ('Sonya A.
+    Zoghlin', 'Dr. Dempsey')."""
+    return any(a_first_name(first) or _a_title(first) for first in _CAPITALISED_PAIR.findall(text))
 
 
 # A year the question sets its fact in: 'in 2019', 'as of 2016', 'by the end of 2023' (not

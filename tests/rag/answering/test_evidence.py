@@ -110,3 +110,11 @@ def test_an_acronym_the_articles_only_spell_out_is_not_unknown() -> None:
     other = passage(0.5, "The council counted 40 cases.")
     evidence = assess("What did the CDC count?", [other], VOCABULARY, MIN_RELEVANCE)
     assert not evidence.supported and "CDC" in evidence.reason
+
+
+def test_an_acronym_inside_a_name_may_be_spelled_out_too() -> None:
+    spelled = passage(0.5, "Ten human cases of Eastern Equine Encephalitis were reported.")
+    question = "When did the South Korea EEE outbreak begin?"
+    assert assess(question, [spelled], VOCABULARY, MIN_RELEVANCE).supported
+    evidence = assess(question, [passage(0.5)], VOCABULARY, MIN_RELEVANCE)
+    assert not evidence.supported and "South Korea EEE" in evidence.reason

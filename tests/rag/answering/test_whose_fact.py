@@ -8,6 +8,7 @@ from rag.answering.question import AnswerType
 from rag.answering.support import (
     attributes_speech,
     fact_strength,
+    missing_names,
     need,
     of_another_year,
     of_someone_else,
@@ -183,3 +184,46 @@ def test_a_sentence_close_in_meaning_gives_no_reason_without_a_causal_word() -> 
     why = passage("cloud", TITLE, "Google bought CloudSimple because it wanted its engineers.")
     text, _ = answerer.answer(question, vector, [why])
     assert text == "Google bought CloudSimple because it wanted its engineers. [1]"
+
+
+def test_a_quote_naming_no_one_is_of_the_person_its_story_is_titled_with() -> None:
+    asked = need("Where is Julian Assange being held now?")
+    text = (
+        "The 48-year-old Australian was evicted in April.\n"
+        "He is currently being held at Belmarsh prison in London."
+    )
+    assert not of_someone_else(asked, text, "Julian Assange: Sweden drops rape inquiry")
+    assert of_someone_else(asked, text, "Sweden drops rape inquiry")
+    other = "His lawyer, Jennifer Robinson, is held at Belmarsh prison in London."
+    assert of_someone_else(asked, other, "Julian Assange: Sweden drops rape inquiry")
+    answerer = ExtractiveAnswerer(EMBED.get_text_embedding_batch)
+    vector = EMBED.get_query_embedding(asked.question)
+    titled = passage("assange", "Julian Assange: Sweden drops rape inquiry", text)
+    assert "Belmarsh" in answerer.answer(asked.question, vector, [titled])[0]
+    untitled = passage("assange", "Sweden drops rape inquiry", text)
+    assert answerer.answer(asked.question, vector, [untitled]) == ("", [])
+
+
+def test_a_rate_may_have_a_participle_before_what_it_is_per() -> None:
+    per_share = need("How much did Home Depot earn per share in the third quarter?")
+    diluted = "Home Depot earned $2.8 billion, or $2.53 per diluted share, in the quarter."
+    assert fact_strength(per_share, diluted) == 1.0
+    assert fact_strength(per_share, "Home Depot earned $2.8 billion in the quarter.") == 0.0
+    assert fact_strength(per_share, "It paid $2.8 billion for a larger share of Acme.") == 0.0
+
+
+def test_how_far_ahead_asks_a_time() -> None:
+    ahead = need("How far ahead of payday can Chime customers get their paychecks?")
+    text = "At Chime, you can get your paycheck cashed up to 2 days before your payday."
+    assert fact_strength(ahead, text) == 1.0
+    fell = need("How far did Home Depot shares fall on Tuesday?")
+    assert fact_strength(fell, "Home Depot shares fell for two days on Tuesday.") == 0.0
+
+
+def test_a_name_that_ends_in_an_acronym_is_named_by_its_spelling() -> None:
+    asked = need("How many human cases has the Michigan EEE outbreak caused?")
+    spelled = "The Eastern Equine Encephalitis outbreak has resulted in 10 human cases."
+    assert missing_names(asked, spelled) == []
+    assert missing_names(asked, "The flu outbreak has resulted in 10 human cases.") == [
+        "Michigan EEE"
+    ]
