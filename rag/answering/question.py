@@ -599,11 +599,23 @@ def counted(question: str) -> str | None:
         (
             i
             for i, word in enumerate(phrase)
-            if word.lower() in _AFTER_COUNTED or (only_a_verb(word) and not _modifies(phrase, i))
+            if word.lower() in _AFTER_COUNTED
+            or (only_a_verb(word) and not _modifies(phrase, i))
+            or _verb_after_plural(phrase, i)
         ),
         len(phrase),
     )
     return phrase[end - 1] if end else None
+
+
+def _verb_after_plural(phrase: list[str], at: int) -> bool:
+    """A word that may be a verb, in its plural form, right after a plural noun: 'use' of 'How
+    many businesses use Facebook?' (a noun may be a verb too: 'use', 'work')."""
+    if at == 0 or not a_verb(phrase[at]):
+        return False
+    before = phrase[at - 1].lower()
+    plural = before == "people" or (before.endswith("s") and noun_lemma(before) != before)
+    return plural and not phrase[at].endswith("s")
 
 
 def _modifies(phrase: list[str], at: int) -> bool:

@@ -57,8 +57,8 @@ from rag.text import (
 )
 
 _DAY = (
-    rf"\b(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}\b"
-    rf"|\b\d{{1,2}}\s+(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b"
+    rf"\b(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{{1,2}}"
+    rf"(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\bthe \d{1,2}(?:st|nd|rd|th)(?=\s+of\b|[.,;)]|\s*$)"
 )
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
@@ -74,9 +74,10 @@ _ORDINALS = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
     r"(?=\s+(?:times?|straight|consecutive)\b)"
 )
+# (The noun may be quoted: '140 million monthly active “businesses”'.)
 _COUNT = re.compile(
     rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|{_ORDINALS})(?:\s+(?:million|billion|thousand))?"
-    r"((?:[\s-]+(?!\d)[\w-]+){1,4})",
+    r"((?:[\s-]+[“\"‘']?(?!\d)[\w-]+[”\"’']?){1,4})",
     re.IGNORECASE,
 )
 # A count told the other way round: 'the number of H100s owned by Korea's AI companies was
@@ -157,10 +158,18 @@ def _inside_a_name(text: str, match: re.Match[str]) -> bool:
 # 'Who is the bishop...?', which gives the role itself.
 _BARE_ROLE = re.compile(
     r"\b(?:chief executive|ceo|president|chairman|chairwoman|founder|director"
-    r"|minister|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader)\b",
+    r"|minister|spokesman|spokeswoman|spokesperson|governor|mayor|head|leader"
+    # or one who is no office holder: 'A family friend found the car and called 911'
+    r"|friend|neighbou?r|witness|relative|bystander|passer-?by|resident)\b",
     re.IGNORECASE,
 )
-_ROLE_ASKED = re.compile(rf"\b(?:{ROLES})s?\b", re.IGNORECASE)
+# The question asks who holds a role ('Who is the new bishop of X?'), not of another person
+# in a role ('Who spotted the suspect's car?').
+_ROLE_ASKED = re.compile(
+    rf"\bwho\s+(?:is|was|are|were|will be|became|becomes)\s+(?:the\s+|a\s+|an\s+)?"
+    rf"(?:[\w'’-]+\s+){{0,3}}?(?:{ROLES})s?\b",
+    re.IGNORECASE,
+)
 # A sentence that says what it does not know.
 _NOT_KNOWN = re.compile(
     r"\b(?:(?:is|are|was|were|remains?|still) (?:unclear|not clear|unknown|not known)"
@@ -1102,7 +1111,7 @@ def _name_in(name: str, text: str) -> bool:
         return True  # written with or without a space or hyphen: 'Grok 2', 'Grok2', 'Grok-2'
     parts = name.split()
     if len(parts) < 2:
-        return False
+        return _by_its_people(name, text)
     if any(INNER_CAPITAL.search(p) and p.lower().rstrip("s") in lowered for p in parts):
         return True
     if all(p[:1].isupper() for p in parts) and re.search(
@@ -1116,6 +1125,14 @@ def _name_in(name: str, text: str) -> bool:
 
 
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
+
+
+def _by_its_people(country: str, text: str) -> bool:
+    """A country named by its people's adjective: 'Ukrainian president' names Ukraine,
+    'Swedish prosecutors' Sweden."""
+    return len(country) >= 4 and any(
+        word[:4] == country[:4] and _nationality(word) for word in _CAPITALISED_WORD.findall(text)
+    )
 
 
 def names_others(asked: Need, text: str) -> bool:

@@ -227,3 +227,33 @@ def test_a_name_that_ends_in_an_acronym_is_named_by_its_spelling() -> None:
     assert missing_names(asked, "The flu outbreak has resulted in 10 human cases.") == [
         "Michigan EEE"
     ]
+
+
+def test_a_day_may_be_written_with_its_ordinal_ending() -> None:
+    asked = need("On what date did Trump hold his phone call with Ukraine's president?")
+    assert fact_strength(asked, "Trump released the record of his July 25th call.") == 1.0
+    assert fact_strength(asked, "Trump released the record of his call in July.") < 1.0
+
+
+def test_a_country_is_named_by_its_peoples_adjective() -> None:
+    asked = need("On what date did Trump hold his phone call with Ukraine's president?")
+    assert missing_names(asked, "Trump spoke with the Ukrainian president on July 25.") == []
+    assert missing_names(asked, "Trump spoke with the Austrian president on July 25.") == [
+        "Ukraine"
+    ]
+
+
+def test_a_counted_noun_may_be_quoted() -> None:
+    asked = need("How many businesses use Facebook's family of apps each month?")
+    assert asked.counted == "busi"
+    text = "There are now 140 million monthly active “businesses” across Facebook’s platforms."
+    assert fact_strength(asked, text) == 1.0
+    assert fact_strength(asked, "There are now 140 million monthly active users on Facebook.") < 1
+
+
+def test_someone_who_holds_no_office_may_be_who_did_it() -> None:
+    asked = need("Who spotted the suspect's vehicle and phoned 911?")
+    text = "A family friend found the suspect's car in the hotel parking lot and called 911."
+    assert fact_strength(asked, text) > 0.0
+    bishop = need("Who is the new bishop of the diocese?")
+    assert fact_strength(bishop, "The president of the council welcomed the choice.") == 0.0
