@@ -372,7 +372,7 @@ _TYPE_CUES = (
                                    r"|\bwhat (is|was|are|were) (the|their|its|his|her)"
                                    r" names?\b(?! of\b)"
                                    r"|\bwhat is it called\b", re.I)),
-    (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date)s?\b",
+    (AnswerType.time, re.compile(r"^\s*when\b|\b(what|which) (year|month|day|date|time)s?\b",
                                  re.I)),
     (AnswerType.statement, SPEAKER),
     (AnswerType.reason, re.compile(r"^\s*why\b|\bwhat (was|is|were|are) the reasons? "
@@ -466,8 +466,16 @@ _NAMED_KINDS = frozenset(
 )
 
 
+# 'What will the starting price of X be?' asks what 'What is the starting price of X?' does.
+_WHAT_WILL_BE = re.compile(
+    r"\bwhat (?:will|would|could|might|should|may|must) (?=(?:the|its|his|her|their|a|an) "
+    r"[^?]*\bbe\b)",
+    re.IGNORECASE,
+)
+
+
 def answer_type(question: str) -> AnswerType:
-    question = _OPENING_CLAUSE.sub("", question)
+    question = _WHAT_WILL_BE.sub("what is ", _OPENING_CLAUSE.sub("", question))
     for kind, cue in _TYPE_CUES:
         if cue.search(question) or _asks_by_noun(question, kind):
             return kind

@@ -350,6 +350,19 @@ _AGE_BEFORE = re.compile(
 )
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
+# 'What time...?' asks a time of day, or a time a race was run in.
+_ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b", re.IGNORECASE)
+_CLOCK_TIMES = [
+    (
+        re.compile(
+            r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\b\.?)?|\b\d{1,2}\s*[ap]\.?m\b\.?"
+            r"|\b(?:noon|midnight)\b|\b\d+(?:\.\d+)?\s*(?:seconds|minutes|hours)\b",
+            re.IGNORECASE,
+        ),
+        1.0,
+    ),
+    (re.compile(r"\b\d{1,3}\.\d{1,2}\b"), 0.5),  # '47.12', a race time with no unit
+]
 # A year, as a number or from the story's own: 'in 2011', 'last year', 'two years ago'.
 _YEARS = [
     (re.compile(r"\b(?:1[89]|20)\d{2}s?\b"), 1.0),
@@ -1256,6 +1269,8 @@ def fact_strength(asked: Need, text: str) -> float:
         if asked.sum_words and not asked.sum_words & content_stems(text):
             return 0.0
         kinds = [(_MONEY, 1.0), (_BARE_SUM, _BARE_SUM_STRENGTH)]
+    elif asked.kind is AnswerType.time and _ASKS_CLOCK.search(asked.question):
+        kinds = _CLOCK_TIMES
     elif asked.kind is AnswerType.time and _ASKS_DAY.search(asked.question):
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     elif asked.kind is AnswerType.time and _ASKS_YEAR.search(asked.question):

@@ -257,3 +257,19 @@ def test_someone_who_holds_no_office_may_be_who_did_it() -> None:
     assert fact_strength(asked, text) > 0.0
     bishop = need("Who is the new bishop of the diocese?")
     assert fact_strength(bishop, "The president of the council welcomed the choice.") == 0.0
+
+
+def test_what_time_asks_a_time_of_day_or_a_race_time() -> None:
+    opens = need("What time does the store open on Sundays?")
+    assert opens.kind is AnswerType.time
+    assert fact_strength(opens, "The store opens at 9 a.m. on Sundays.") == 1.0
+    assert fact_strength(opens, "The store opens on Sundays in May.") == 0.0
+    swim = need("What time did Hugh McPherson swim to win the 100 yard freestyle?")
+    assert fact_strength(swim, "Hugh McPherson won first place in the 100 yard freestyle.") == 0
+    assert fact_strength(swim, "McPherson won the 100 yard freestyle in 47.12.") > 0
+
+
+def test_what_a_thing_will_be_asks_as_what_it_is_does() -> None:
+    price = need("What will the starting price of the 2020 Nissan Sentra be?")
+    assert (price.kind, price.money) == (AnswerType.amount, True)
+    assert need("What will the company do next?").kind is AnswerType.other
