@@ -29,13 +29,7 @@ def assess(
     if not passages:
         return Evidence(False, "no passage was retrieved")
     terms = key_terms(question) + [noun for noun in [counted(question)] if noun]
-    missing = [
-        term
-        for term in terms
-        if not all(
-            _known(word, vocabulary) or word in _spelled_out(term, passages) for word in words(term)
-        )
-    ]
+    missing = [term for term in terms if not _known_term(term, vocabulary, passages)]
     if missing:
         return Evidence(False, f"the articles never mention {', '.join(missing)}")
     closest = max(passages, key=lambda p: p.relevance)
@@ -47,14 +41,15 @@ def assess(
     return Evidence(True, "")
 
 
-def _spelled_out(term: str, passages: list[RetrievedPassage]) -> set[str]:
-    """The term's acronyms that the passages only spell out ('the Centers for Disease
-    Control' for CDC, the 'EEE' of 'Michigan EEE'), in lower case."""
-    return {
+def _known_term(term: str, vocabulary: Vocabulary, passages: list[RetrievedPassage]) -> bool:
+    """Every word of the term is in the corpus, or is an acronym the passages only spell out
+    ('the Centers for Disease Control' for CDC, the 'EEE' of 'Michigan EEE')."""
+    spelled = {
         word.lower()
         for word in term.split()
         if ACRONYM.match(word) and any(spells(word, p.node.node.text) for p in passages)
     }
+    return all(_known(word, vocabulary) or word in spelled for word in words(term))
 
 
 def _names_all_in(question: str, text: str) -> bool:

@@ -468,14 +468,14 @@ _NAMED_KINDS = frozenset(
 
 # 'What will the starting price of X be?' asks what 'What is the starting price of X?' does.
 _WHAT_WILL_BE = re.compile(
-    r"\bwhat (?:will|would|could|might|should|may|must) (?=(?:the|its|his|her|their|a|an) "
-    r"[^?]*\bbe\b)",
+    r"\bwhat (?:will|would|could|might|should|may|must) ((?:the|its|his|her|their|a|an) "
+    r"[^?]*?)\s+be\b",
     re.IGNORECASE,
 )
 
 
 def answer_type(question: str) -> AnswerType:
-    question = _WHAT_WILL_BE.sub("what is ", _OPENING_CLAUSE.sub("", question))
+    question = _WHAT_WILL_BE.sub(r"what is \1", _OPENING_CLAUSE.sub("", question))
     for kind, cue in _TYPE_CUES:
         if cue.search(question) or _asks_by_noun(question, kind):
             return kind
@@ -621,6 +621,8 @@ def _verb_after_plural(phrase: list[str], at: int) -> bool:
     many businesses use Facebook?' (a noun may be a verb too: 'use', 'work')."""
     if at == 0 or not a_verb(phrase[at]):
         return False
+    if at + 1 == len(phrase) or phrase[at + 1].lower() in AUXILIARIES:
+        return False  # 'How many sales staff does it employ?' counts staff
     before = phrase[at - 1].lower()
     plural = before == "people" or (before.endswith("s") and noun_lemma(before) != before)
     return plural and not phrase[at].endswith("s")

@@ -163,13 +163,9 @@ _BARE_ROLE = re.compile(
     r"|friend|neighbou?r|witness|relative|bystander|passer-?by|resident)\b",
     re.IGNORECASE,
 )
-# The question asks who holds a role ('Who is the new bishop of X?'), not of another person
-# in a role ('Who spotted the suspect's car?').
-_ROLE_ASKED = re.compile(
-    rf"\bwho\s+(?:is|was|are|were|will be|became|becomes)\s+(?:the\s+|a\s+|an\s+)?"
-    rf"(?:[\w'’-]+\s+){{0,3}}?(?:{ROLES})s?\b",
-    re.IGNORECASE,
-)
+# The question names a role ('Who will replace the CEO?'), not as an owner ('Who spotted the
+# suspect's car?').
+_ROLE_ASKED = re.compile(rf"\b(?:{ROLES})s?\b(?!['’]s\b)", re.IGNORECASE)
 # A sentence that says what it does not know.
 _NOT_KNOWN = re.compile(
     r"\b(?:(?:is|are|was|were|remains?|still) (?:unclear|not clear|unknown|not known)"
@@ -319,6 +315,7 @@ _LENGTH_UNITS = (
 _UNITS_OF = {
     "long": rf"{_TIME_UNITS}|games|matches|{_LENGTH_UNITS}",
     "far": rf"{_LENGTH_UNITS}|%|percent|per cent|points",  # or money: 'How far did it fall?'
+    "ahead": rf"{_TIME_UNITS}|{_LENGTH_UNITS}|%|percent|per cent|points",
     "tall": _LENGTH_UNITS,
     "deep": _LENGTH_UNITS,
     "wide": _LENGTH_UNITS,
@@ -351,17 +348,26 @@ _AGE_BEFORE = re.compile(
 _ASKS_DAY = re.compile(r"\b(?:what|which)(?: exact)? (?:date|day)s?\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
 # 'What time...?' asks a time of day, or a time a race was run in.
-_ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b", re.IGNORECASE)
+_ASKS_CLOCK = re.compile(r"\b(?:what|which) time\b(?! of (?:the )?year)", re.IGNORECASE)
 _CLOCK_TIMES = [
     (
         re.compile(
             r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\b\.?)?|\b\d{1,2}\s*[ap]\.?m\b\.?"
-            r"|\b(?:noon|midnight)\b|\b\d+(?:\.\d+)?\s*(?:seconds|minutes|hours)\b",
+            rf"|\b(?:\d{{1,2}}|{_UNITS}|ten|eleven|twelve)\s+o['’]clock\b"
+            r"|\b(?:noon|midnight|dawn|dusk)\b|\b\d+(?:\.\d+)?\s*seconds\b",
             re.IGNORECASE,
         ),
         1.0,
     ),
-    (re.compile(r"\b\d{1,3}\.\d{1,2}\b"), 0.5),  # '47.12', a race time with no unit
+    # '47.12', a race time with no unit; not a sum, a share or a score
+    (
+        re.compile(
+            r"(?<![$€£¥\d.])\b\d{1,3}\.\d{1,2}\b"
+            r"(?!\s*(?:%|percent|per cent|points|million|billion))",
+            re.IGNORECASE,
+        ),
+        0.5,
+    ),
 ]
 # A year, as a number or from the story's own: 'in 2011', 'last year', 'two years ago'.
 _YEARS = [
@@ -463,11 +469,11 @@ class Need:
 
     @cached_property
     def measure(self) -> str | None:
-        """What 'how' asks the measure of: 'long' of 'How long did it last?', and of 'How far
-        ahead (in advance, back) ...?', as that asks a time."""
+        """What 'how' asks the measure of: 'long' of 'How long did it last?'; 'ahead' of 'How
+        far ahead (in advance, back) ...?', which a time answers as well as a lead does."""
         found = _MEASURE.search(self.question)
         if found and _FAR_IN_TIME.search(self.question):
-            return "long"
+            return "ahead"
         return found.group().lower() if found else None
 
     @cached_property
@@ -510,9 +516,10 @@ class Need:
             return None
         unit = (found.group(1) or found.group(2)).lower()
         written = _RATE_WORDS.get(unit, "")
-        # A participle may stand between: 'per diluted share', 'an adjusted share'.
+        # A word may say which share: 'per diluted share', 'an adjusted share'.
         return re.compile(
-            rf"\b(?:per|a|an|each|every)[\s-]+(?:[a-z]+ed[\s-]+)?{re.escape(unit)}\b"
+            rf"\b(?:per|a|an|each|every)[\s-]+(?:(?:diluted|adjusted|basic)[\s-]+)?"
+            rf"{re.escape(unit)}\b"
             rf"|/\s?{re.escape(unit)}\b"
             rf"|\beach\b{'|' if written else ''}{written}",
             re.IGNORECASE,
@@ -1140,12 +1147,19 @@ def _name_in(name: str, text: str) -> bool:
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 
 
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ean", "ese", "ish", "i")
+
+
 def _by_its_people(country: str, text: str) -> bool:
-    """A country named by its people's adjective: 'Ukrainian president' names Ukraine,
-    'Swedish prosecutors' Sweden."""
-    return len(country) >= 4 and any(
-        word[:4] == country[:4] and _nationality(word) for word in _CAPITALISED_WORD.findall(text)
-    )
+    """A country named by its people's adjective, made of its own name: 'Ukrainian president'
+    names Ukraine, 'Swedish prosecutors' Sweden; 'Australian' names no Austria, nor 'Nigerian'
+    Niger, whose longer namesake it is made of."""
+    folded = _folded(country)
+    if folded not in place_names() or any(f"{folded}{end}" in place_names() for end in ("a", "ia")):
+        return False
+    stems = {country, country[:-1], country[:-2]}
+    forms = {stem + end for stem in stems for end in _DEMONYM_ENDINGS}
+    return any(word in forms for word in _CAPITALISED_WORD.findall(text))
 
 
 def names_others(asked: Need, text: str) -> bool:
@@ -1594,12 +1608,32 @@ def of_someone_else(asked: Need, text: str, title: str = "") -> bool:
 
 
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][\w'’.-]*)\s+[A-Z][\w'’-]+")
+# A name as the subject of a verb ('Manning is being held'), or someone of theirs ('his
+# mother', 'her lawyer').
+_NAME_BEFORE_VERB = re.compile(
+    r"\b([A-Z][a-z'’-]+)\s+(?:is|was|has|had|said|says|told|will|would)\b"
+)
+_SENTENCE_OPENERS = frozenset(
+    ["He", "She", "It", "They", "The", "This", "That", "These", "Those", "There", "Its"]
+)
+_SOMEONE_OF_THEIRS = re.compile(
+    r"\b(?i:his|her|their)\s+(?:[a-z]+\s+)?(?:mother|father|wife|husband|son|daughter|brother"
+    r"|sister|parents?|children|lawyer|attorney|friend|partner)\b"
+)
 
 
 def _names_someone(text: str) -> bool:
     """Text names a person: a first name or a title before a capitalised word ('Sonya A.
-    Zoghlin', 'Dr. Dempsey')."""
-    return any(a_first_name(first) or _a_title(first) for first in _CAPITALISED_PAIR.findall(text))
+    Zoghlin', 'Dr. Dempsey'), a name before a verb ('Manning is', not 'The 48-year-old
+    Australian was'), or someone of theirs ('his mother')."""
+    return (
+        bool(_SOMEONE_OF_THEIRS.search(text))
+        or any(
+            word not in _SENTENCE_OPENERS and not _nationality(word)
+            for word in _NAME_BEFORE_VERB.findall(text)
+        )
+        or any(a_first_name(first) or _a_title(first) for first in _CAPITALISED_PAIR.findall(text))
+    )
 
 
 # A year the question sets its fact in: 'in 2019', 'as of 2016', 'by the end of 2023' (not

@@ -194,8 +194,13 @@ def test_a_quote_naming_no_one_is_of_the_person_its_story_is_titled_with() -> No
     )
     assert not of_someone_else(asked, text, "Julian Assange: Sweden drops rape inquiry")
     assert of_someone_else(asked, text, "Sweden drops rape inquiry")
-    other = "His lawyer, Jennifer Robinson, is held at Belmarsh prison in London."
-    assert of_someone_else(asked, other, "Julian Assange: Sweden drops rape inquiry")
+    titled = "Julian Assange: Sweden drops rape inquiry"
+    for other in (
+        "His lawyer, Jennifer Robinson, is held at Belmarsh prison in London.",
+        "Manning is currently being held at a jail in Alexandria, Virginia.",
+        "His mother arrived in London in 2011 and is held at a hotel.",
+    ):
+        assert of_someone_else(asked, other, titled)
     answerer = ExtractiveAnswerer(EMBED.get_text_embedding_batch)
     vector = EMBED.get_query_embedding(asked.question)
     titled = passage("assange", "Julian Assange: Sweden drops rape inquiry", text)
@@ -210,6 +215,7 @@ def test_a_rate_may_have_a_participle_before_what_it_is_per() -> None:
     assert fact_strength(per_share, diluted) == 1.0
     assert fact_strength(per_share, "Home Depot earned $2.8 billion in the quarter.") == 0.0
     assert fact_strength(per_share, "It paid $2.8 billion for a larger share of Acme.") == 0.0
+    assert fact_strength(per_share, "It earned $7 billion, an increased share of sales.") == 0.0
 
 
 def test_how_far_ahead_asks_a_time() -> None:
@@ -218,6 +224,8 @@ def test_how_far_ahead_asks_a_time() -> None:
     assert fact_strength(ahead, text) == 1.0
     fell = need("How far did Home Depot shares fall on Tuesday?")
     assert fact_strength(fell, "Home Depot shares fell for two days on Tuesday.") == 0.0
+    lead = need("How far ahead is Biden in the polls?")
+    assert fact_strength(lead, "Biden leads Trump by 8 points in the poll.") == 1.0
 
 
 def test_a_name_that_ends_in_an_acronym_is_named_by_its_spelling() -> None:
@@ -241,11 +249,14 @@ def test_a_country_is_named_by_its_peoples_adjective() -> None:
     assert missing_names(asked, "Trump spoke with the Austrian president on July 25.") == [
         "Ukraine"
     ]
+    austin = need("What is the population of Austin?")
+    assert missing_names(austin, "Australian officials counted 10,000 people.") == ["Austin"]
 
 
 def test_a_counted_noun_may_be_quoted() -> None:
     asked = need("How many businesses use Facebook's family of apps each month?")
     assert asked.counted == "busi"
+    assert need("How many sales staff does the store employ?").counted == "staff"
     text = "There are now 140 million monthly active “businesses” across Facebook’s platforms."
     assert fact_strength(asked, text) == 1.0
     assert fact_strength(asked, "There are now 140 million monthly active users on Facebook.") < 1
@@ -257,6 +268,8 @@ def test_someone_who_holds_no_office_may_be_who_did_it() -> None:
     assert fact_strength(asked, text) > 0.0
     bishop = need("Who is the new bishop of the diocese?")
     assert fact_strength(bishop, "The president of the council welcomed the choice.") == 0.0
+    successor = need("Who will replace the CEO?")
+    assert fact_strength(successor, "He met the chief executive on Monday.") == 0.0
 
 
 def test_what_time_asks_a_time_of_day_or_a_race_time() -> None:
@@ -267,6 +280,12 @@ def test_what_time_asks_a_time_of_day_or_a_race_time() -> None:
     swim = need("What time did Hugh McPherson swim to win the 100 yard freestyle?")
     assert fact_strength(swim, "Hugh McPherson won first place in the 100 yard freestyle.") == 0
     assert fact_strength(swim, "McPherson won the 100 yard freestyle in 47.12.") > 0
+    landed = need("What time did the plane land?")
+    assert fact_strength(landed, "The plane landed at eight o'clock.") == 1.0
+    assert fact_strength(landed, "The plane landed 45 minutes late.") == 0.0
+    assert fact_strength(landed, "Its shares rose 2.35 percent.") == 0.0
+    season = need("What time of year do the storms come?")
+    assert fact_strength(season, "The storms come between August and October.") > 0
 
 
 def test_what_a_thing_will_be_asks_as_what_it_is_does() -> None:
