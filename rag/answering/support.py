@@ -310,7 +310,7 @@ _COUNTRY_ASKED = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation)\b"
 # answered by 'three amigos', nor 'How old was the suspect?' by '911 calls'.
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries"
 _LENGTH_UNITS = (
-    r"inch(?:es)?|feet|foot|ft|yards?|miles?|met(?:er|re)s?|kilomet(?:er|re)s?|km|cm|mm|m"
+    r"inch(?:es)?|feet|foot|ft|yards?|miles?|(?:kilo|centi|milli)?met(?:er|re)s?|km|cm|mm|m"
 )
 _UNITS_OF = {
     "long": rf"{_TIME_UNITS}|games|matches|{_LENGTH_UNITS}",
@@ -320,6 +320,11 @@ _UNITS_OF = {
     "deep": _LENGTH_UNITS,
     "wide": _LENGTH_UNITS,
     "heavy": r"pounds?|lbs?|ounces?|oz|grams?|g|kilo(?:gram)?s?|kg|tons?|tonnes?",
+}
+# One of a unit, as news writes it: 'a minute of silence', 'one millimeter', 'a mile'.
+_ONE_IN_UNITS = {
+    measure: re.compile(rf"\b(?:an?|one)\s+(?:{units})(?!\w)", re.IGNORECASE)
+    for measure, units in _UNITS_OF.items()
 }
 _IN_UNITS = {
     measure: re.compile(rf"(?:\s+(?:{_MAGNITUDE}))?(?:\s*|-)(?:{units})(?!\w)", re.IGNORECASE)
@@ -1289,6 +1294,8 @@ def fact_strength(asked: Need, text: str) -> float:
         kinds = kinds[:1]  # 'On what date...?' is not answered by a month
     elif asked.kind is AnswerType.time and _ASKS_YEAR.search(asked.question):
         kinds = _YEARS  # nor 'In what year...?' by a weekday
+    if asked.measure in _ONE_IN_UNITS:
+        kinds = [*kinds, (_ONE_IN_UNITS[asked.measure], 1.0)]
     if asked.kind is AnswerType.time and asked.ahead and not _AHEAD.search(text):
         return 0.0
     best = 0.0

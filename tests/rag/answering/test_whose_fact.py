@@ -292,3 +292,12 @@ def test_what_a_thing_will_be_asks_as_what_it_is_does() -> None:
     price = need("What will the starting price of the 2020 Nissan Sentra be?")
     assert (price.kind, price.money) == (AnswerType.amount, True)
     assert need("What will the company do next?").kind is AnswerType.other
+
+
+def test_one_of_a_unit_is_a_measure() -> None:
+    silence = need("How long did the senators stand in silence to honour the dead?")
+    text = "The Senate resolved to observe a minute of silence in honour of the departed."
+    assert fact_strength(silence, text) == 1.0
+    depth = need("How deep do the keys press down on the new MacBook Pro keyboard?")
+    assert fact_strength(depth, "The key travel on the keyboard is one millimeter.") == 1.0
+    assert fact_strength(depth, "The keyboard has one new key.") == 0.0
