@@ -321,6 +321,7 @@ SUMS_AND_WORDS = {
     "bail": "bail bond",
     "settlement": "settlement settle pay",
     "damages": "damages award pay",
+    "compensation": "compensation compensate damages award pay",
     "pension": "pension",
     "tuition": "tuition",
     "profit": "profit earnings income",

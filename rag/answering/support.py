@@ -105,7 +105,9 @@ _CURRENCIES_AFTER_MAGNITUDE = r"won|pounds|real|rand|sterling"
 _CURRENCY_CODE = r"(?-i:USD|EUR|GBP|JPY|CNY|CHF|INR|CAD|AUD|HKD|KRW|RUB|BRL|SEK|NOK|DKK)"
 _MAGNITUDE = r"billion|million|trillion|thousand|crore|lakh|bn"
 _MONEY = re.compile(
-    rf"(?:[$€£¥₩₹]|\bRs\.?|\b{_CURRENCY_CODE})\s?\d[\d,.]*(?:\s?(?:{_MAGNITUDE}|m|k)\b)?"
+    # ('N500m' is 500 million naira: a capital N before a sum with its magnitude)
+    rf"(?:[$€£¥₩₹₦]|\bRs\.?|\b{_CURRENCY_CODE}|\b(?-i:N)(?=\d[\d,.]*\s?(?:{_MAGNITUDE}|m|bn)\b))"
+    rf"\s?\d[\d,.]*(?:\s?(?:{_MAGNITUDE}|m|k)\b)?"
     rf"|\d[\d,.]*\s?(?:(?:{_MAGNITUDE})\s?(?-i:[A-Z][\w.]*\s){{0,2}}"
     rf"(?:{_CURRENCIES_AFTER_MAGNITUDE}|{_CURRENCIES}|{_CURRENCY_CODE})"
     rf"|(?:m|bn|k)?\s?(?-i:[A-Z][\w.]*\s){{0,2}}(?:{_CURRENCIES}|{_CURRENCY_CODE}))\b",
@@ -182,7 +184,7 @@ _FACTS: dict[AnswerType, list[tuple[re.Pattern[str], float]]] = {
     AnswerType.amount: [
         (
             re.compile(
-                r"[$€£¥₩]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
+                r"[$€£¥₩₹₦]\s?\d[\d,.]*(?:\s?(?:billion|million|trillion|thousand|bn|m|k)\b)?"
                 r"|\d[\d,.]*\s?(?:%|percent|per cent|billion|million|trillion|thousand|dollars"
                 r"|euros|pounds|won|yen)\b"
                 r"|\b\d{1,3}(?:,\d{3})+\b|\b(?!(?:1[89]|20)\d{2}\b)(?<!:)\d+(?:\.\d+)?\b(?!:\d)"

@@ -301,3 +301,12 @@ def test_one_of_a_unit_is_a_measure() -> None:
     depth = need("How deep do the keys press down on the new MacBook Pro keyboard?")
     assert fact_strength(depth, "The key travel on the keyboard is one millimeter.") == 1.0
     assert fact_strength(depth, "The keyboard has one new key.") == 0.0
+
+
+def test_compensation_is_money_and_naira_a_currency() -> None:
+    asked = need("How much compensation are the senators asking the court to award them?")
+    assert asked.money
+    text = "They ask the court to make the defendants pay them the sum of N500m."
+    assert fact_strength(asked, text) == 1.0
+    assert fact_strength(asked, "They ask the court to award them damages.") == 0.0
+    assert fact_strength(asked, "They ask the court to pay the N5 applicants.") == 0.0
