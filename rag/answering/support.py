@@ -1589,7 +1589,8 @@ def _new_name_beside(asked: Need, text: str) -> bool:
                 or _CALENDAR_NAME.match(word)
                 or _nationality(word)
             )
-            for word in words
+            # 'a South Dakota-sized share' names the question's South Dakota
+            for word in (_COMPOUND_END.sub("", word) for word in words)
         ):
             return True
     return False

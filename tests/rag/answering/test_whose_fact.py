@@ -310,3 +310,10 @@ def test_compensation_is_money_and_naira_a_currency() -> None:
     assert fact_strength(asked, text) == 1.0
     assert fact_strength(asked, "They ask the court to award them damages.") == 0.0
     assert fact_strength(asked, "They ask the court to pay the N5 applicants.") == 0.0
+
+
+def test_a_name_joined_to_a_word_by_a_hyphen_is_still_the_questions() -> None:
+    asked = need("Which ad firm created South Dakota's anti-meth slogan?")
+    text = "The slogan drew a South Dakota-sized share of attention on social media Monday."
+    assert fact_strength(asked, text) == 0.0
+    assert fact_strength(asked, "The ad agency Broadhead Co. came up with the slogan.") == 1.0
