@@ -106,7 +106,7 @@ _CURRENCY_CODE = r"(?-i:USD|EUR|GBP|JPY|CNY|CHF|INR|CAD|AUD|HKD|KRW|RUB|BRL|SEK|
 _MAGNITUDE = r"billion|million|trillion|thousand|crore|lakh|bn"
 _MONEY = re.compile(
     # ('N500m' is 500 million naira: a capital N before a sum with its magnitude)
-    rf"(?:[$€£¥₩₹₦]|\bRs\.?|\b{_CURRENCY_CODE}|\b(?-i:N)(?=\d[\d,.]*\s?(?:{_MAGNITUDE}|m|bn)\b))"
+    rf"(?:[$€£¥₩₹₦]|\bRs\.?|\b{_CURRENCY_CODE}|\b(?-i:N)(?=\d[\d,.]*\s?(?:{_MAGNITUDE}|m|bn|tn|k)\b(?!-)))"
     rf"\s?\d[\d,.]*(?:\s?(?:{_MAGNITUDE}|m|k)\b)?"
     rf"|\d[\d,.]*\s?(?:(?:{_MAGNITUDE})\s?(?-i:[A-Z][\w.]*\s){{0,2}}"
     rf"(?:{_CURRENCIES_AFTER_MAGNITUDE}|{_CURRENCIES}|{_CURRENCY_CODE})"
@@ -310,12 +310,12 @@ _SETTLEMENT = re.compile(r"\b(?:city|town|village)\b", re.IGNORECASE)
 _COUNTRY_ASKED = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation)\b", re.IGNORECASE)
 # The units an amount of each measure is told in: 'How long did the testimony last?' is not
 # answered by 'three amigos', nor 'How old was the suspect?' by '911 calls'.
-_TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries"
+_TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|century|centuries"
 _LENGTH_UNITS = (
     r"inch(?:es)?|feet|foot|ft|yards?|miles?|(?:kilo|centi|milli)?met(?:er|re)s?|km|cm|mm|m"
 )
 _UNITS_OF = {
-    "long": rf"{_TIME_UNITS}|games|matches|{_LENGTH_UNITS}",
+    "long": rf"{_TIME_UNITS}|games?|match(?:es)?|{_LENGTH_UNITS}",
     "far": rf"{_LENGTH_UNITS}|%|percent|per cent|points",  # or money: 'How far did it fall?'
     "ahead": rf"{_TIME_UNITS}|{_LENGTH_UNITS}|%|percent|per cent|points",
     "tall": _LENGTH_UNITS,
@@ -323,9 +323,14 @@ _UNITS_OF = {
     "wide": _LENGTH_UNITS,
     "heavy": r"pounds?|lbs?|ounces?|oz|grams?|g|kilo(?:gram)?s?|kg|tons?|tonnes?",
 }
-# One of a unit, as news writes it: 'a minute of silence', 'one millimeter', 'a mile'.
+# One of a unit, as news writes it: 'one millimeter', 'a minute of silence'; not a rate ('$3 a
+# day', '80 miles an hour'), nor a time something came ('a year ago', 'one day after').
 _ONE_IN_UNITS = {
-    measure: re.compile(rf"\b(?:an?|one)\s+(?:{units})(?!\w)", re.IGNORECASE)
+    measure: re.compile(
+        rf"\bone\s+(?:{units})(?!\w)(?!\s+(?:ago|after|before|earlier|later)\b)"
+        rf"|\ban?\s+(?:{units})\s+of\b",
+        re.IGNORECASE,
+    )
     for measure, units in _UNITS_OF.items()
 }
 _IN_UNITS = {

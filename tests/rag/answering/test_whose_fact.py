@@ -301,6 +301,15 @@ def test_one_of_a_unit_is_a_measure() -> None:
     depth = need("How deep do the keys press down on the new MacBook Pro keyboard?")
     assert fact_strength(depth, "The key travel on the keyboard is one millimeter.") == 1.0
     assert fact_strength(depth, "The keyboard has one new key.") == 0.0
+    lasted = need("How long did the strike last?")
+    for rate_or_date in (
+        "Farmers earn $3 a day.",
+        "Winds gusted at 80 miles an hour.",
+        "The strike began a year ago.",
+        "One year after the crash, it ended.",
+    ):
+        assert fact_strength(lasted, rate_or_date) == 0.0
+    assert fact_strength(need("How long was he suspended?"), "He was out for one game.") == 1
 
 
 def test_compensation_is_money_and_naira_a_currency() -> None:
@@ -310,6 +319,8 @@ def test_compensation_is_money_and_naira_a_currency() -> None:
     assert fact_strength(asked, text) == 1.0
     assert fact_strength(asked, "They ask the court to award them damages.") == 0.0
     assert fact_strength(asked, "They ask the court to pay the N5 applicants.") == 0.0
+    assert fact_strength(asked, "The N1 million-strong union backs them.") == 0.0
+    assert fact_strength(asked, "They ask to be paid N1.2tn in damages.") == 1.0
 
 
 def test_a_name_joined_to_a_word_by_a_hyphen_is_still_the_questions() -> None:
