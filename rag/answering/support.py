@@ -1159,19 +1159,18 @@ def _name_in(name: str, text: str) -> bool:
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 
 
-_DEMONYM_ENDINGS = ("n", "an", "ian", "ean", "ese", "ish", "i")
-
-
 def _by_its_people(country: str, text: str) -> bool:
-    """A country named by its people's adjective, made of its own name: 'Ukrainian president'
-    names Ukraine, 'Swedish prosecutors' Sweden; 'Australian' names no Austria, nor 'Nigerian'
-    Niger, whose longer namesake it is made of."""
+    """A country named by its people's adjective, made of its own name less at most two
+    letters: 'Ukrainian president' names Ukraine, 'Swedish prosecutors' Sweden; 'Australian'
+    names no Austria, nor 'Nigerian' Niger, whose longer namesake it is made of."""
     folded = _folded(country)
     if folded not in place_names() or any(f"{folded}{end}" in place_names() for end in ("a", "ia")):
         return False
-    stems = {country, country[:-1], country[:-2]}
-    forms = {stem + end for stem in stems for end in _DEMONYM_ENDINGS}
-    return any(word in forms for word in _CAPITALISED_WORD.findall(text))
+    stems = (_DEMONYM.match(word) for word in _CAPITALISED_WORD.findall(text))
+    return any(
+        stem and country.startswith(stem.group(1)) and len(stem.group(1)) >= len(country) - 2
+        for stem in stems
+    )
 
 
 def names_others(asked: Need, text: str) -> bool:
